@@ -1,0 +1,42 @@
+"""JSON at the trust boundary: bounded, strict, never a traceback.
+
+Python's C decoder is fast and raises ``RecursionError`` on deep nesting; both that and every
+decoding error become :class:`MalformedInput`. ``NaN``/``Infinity`` are not JSON and are refused.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from verifier._errors import MalformedInput
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def loads_json(data: bytes | str, *, what: str = "value") -> Any:
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        value = _decoder.decode(text)
+    except RecursionError:
+        raise MalformedInput(f"{what} is nested too deeply", code="input.depth") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedInput(f"{what} is not valid JSON ({exc})", code="input.json") from None
+    return value
+
+
+def loads_object(data: bytes | str, *, what: str = "value") -> dict[str, Any]:
+    value = loads_json(data, what=what)
+    if not isinstance(value, dict):
+        raise MalformedInput(f"{what} is not a JSON object", code="input.json")
+    return value
+
+
+def dumps_compact(value: Any) -> str:
+    """Compact UTF-8 JSON as we emit it (no whitespace, non-ASCII kept as is)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

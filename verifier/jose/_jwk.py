@@ -1,0 +1,142 @@
+"""JSON Web Keys (RFC 7517/7518/8037, AKP for ML-DSA) and RFC 7638 thumbprints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa, rsa
+
+from verifier._errors import MalformedInput
+from verifier.jose._algorithms import PrivateKey, PublicKey, algorithm_for_key
+from verifier.jose._b64 import b64url_decode, b64url_encode
+
+_CURVES: dict[str, tuple[ec.EllipticCurve, int]] = {
+    "P-256": (ec.SECP256R1(), 32),
+    "P-384": (ec.SECP384R1(), 48),
+}
+_CURVE_NAMES = {"secp256r1": "P-256", "secp384r1": "P-384"}
+_MLDSA_PUBLIC = {"ML-DSA-44": mldsa.MLDSA44PublicKey, "ML-DSA-65": mldsa.MLDSA65PublicKey}
+_MLDSA_PRIVATE = {"ML-DSA-44": mldsa.MLDSA44PrivateKey, "ML-DSA-65": mldsa.MLDSA65PrivateKey}
+_PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"})
+# RFC 7638 §3.2 required members (AKP: draft-ietf-cose-dilithium).
+_THUMBPRINT_MEMBERS = {
+    "EC": ("crv", "kty", "x", "y"),
+    "OKP": ("crv", "kty", "x"),
+    "RSA": ("e", "kty", "n"),
+    "AKP": ("alg", "kty", "pub"),
+}
+
+
+def _member(jwk: Mapping[str, Any], name: str) -> bytes:
+    value = jwk.get(name)
+    if not isinstance(value, str):
+        raise MalformedInput(f"JWK member {name!r} is missing or not a string", code="input.jwk")
+    return b64url_decode(value, what=f"JWK member {name!r}")
+
+
+def public_key_from_jwk(jwk: object) -> PublicKey:
+    """A public key from a JWK. A JWK carrying private members is refused (RFC 7800 cnf, OID4VCI)."""
+    if not isinstance(jwk, Mapping):
+        raise MalformedInput("JWK is not a JSON object", code="input.jwk")
+    if _PRIVATE_MEMBERS & jwk.keys():
+        raise MalformedInput("a public JWK must not carry private key members", code="input.jwk")
+    return _load(jwk, private=False)  # type: ignore[return-value]
+
+
+def private_key_from_jwk(jwk: Mapping[str, Any]) -> PrivateKey:
+    return _load(jwk, private=True)  # type: ignore[return-value]
+
+
+def _load(jwk: Mapping[str, Any], *, private: bool) -> PublicKey | PrivateKey:
+    kty = jwk.get("kty")
+    try:
+        if kty == "EC":
+            curve, size = _CURVES[jwk.get("crv")]  # type: ignore[index]
+            x, y = _member(jwk, "x"), _member(jwk, "y")
+            if len(x) != size or len(y) != size:
+                raise MalformedInput("EC JWK coordinates have the wrong length", code="input.jwk")
+            if private:
+                d = int.from_bytes(_member(jwk, "d"), "big")
+                return ec.derive_private_key(d, curve)
+            return ec.EllipticCurvePublicKey.from_encoded_point(curve, b"\x04" + x + y)
+        if kty == "OKP" and jwk.get("crv") == "Ed25519":
+            if private:
+                return ed25519.Ed25519PrivateKey.from_private_bytes(_member(jwk, "d"))
+            return ed25519.Ed25519PublicKey.from_public_bytes(_member(jwk, "x"))
+        if kty == "AKP" and jwk.get("alg") in _MLDSA_PUBLIC:
+            alg = str(jwk["alg"])
+            if private:
+                return _MLDSA_PRIVATE[alg].from_seed_bytes(_member(jwk, "priv"))
+            return _MLDSA_PUBLIC[alg].from_public_bytes(_member(jwk, "pub"))
+        if kty == "RSA":
+            n = int.from_bytes(_member(jwk, "n"), "big")
+            e = int.from_bytes(_member(jwk, "e"), "big")
+            public = rsa.RSAPublicNumbers(e, n)
+            if not private:
+                return public.public_key()
+            d = int.from_bytes(_member(jwk, "d"), "big")
+            p = int.from_bytes(_member(jwk, "p"), "big")
+            q = int.from_bytes(_member(jwk, "q"), "big")
+            return rsa.RSAPrivateNumbers(
+                p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q), public
+            ).private_key()
+    except MalformedInput:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise MalformedInput(f"JWK is not a valid key ({exc})", code="input.jwk") from None
+    raise MalformedInput(f"unsupported JWK key type {kty!r}", code="input.jwk")
+
+
+def jwk_from_public_key(key: PublicKey) -> dict[str, str]:
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        size = _CURVES[_CURVE_NAMES[key.curve.name]][1]
+        numbers = key.public_numbers()
+        return {
+            "kty": "EC",
+            "crv": _CURVE_NAMES[key.curve.name],
+            "x": b64url_encode(numbers.x.to_bytes(size, "big")),
+            "y": b64url_encode(numbers.y.to_bytes(size, "big")),
+        }
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(key.public_bytes_raw())}
+    if isinstance(key, rsa.RSAPublicKey):
+        nums = key.public_numbers()
+        return {"kty": "RSA", "n": _int_b64(nums.n), "e": _int_b64(nums.e)}
+    return {"kty": "AKP", "alg": algorithm_for_key(key).name, "pub": b64url_encode(key.public_bytes_raw())}
+
+
+def jwk_from_private_key(key: PrivateKey) -> dict[str, str]:
+    jwk = jwk_from_public_key(key.public_key())
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        size = _CURVES[_CURVE_NAMES[key.curve.name]][1]
+        jwk["d"] = b64url_encode(key.private_numbers().private_value.to_bytes(size, "big"))
+    elif isinstance(key, ed25519.Ed25519PrivateKey):
+        jwk["d"] = b64url_encode(key.private_bytes_raw())
+    elif isinstance(key, rsa.RSAPrivateKey):
+        nums = key.private_numbers()
+        jwk.update(d=_int_b64(nums.d), p=_int_b64(nums.p), q=_int_b64(nums.q))
+        jwk.update(dp=_int_b64(nums.dmp1), dq=_int_b64(nums.dmq1), qi=_int_b64(nums.iqmp))
+    else:
+        jwk["priv"] = b64url_encode(key.private_bytes_raw())
+    return jwk
+
+
+def _int_b64(value: int) -> str:
+    return b64url_encode(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big"))
+
+
+def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
+    """RFC 7638 JWK SHA-256 thumbprint, base64url: our ``kid`` for raw keys."""
+    members = _THUMBPRINT_MEMBERS.get(str(jwk.get("kty")))
+    if members is None:
+        raise MalformedInput(f"unsupported JWK key type {jwk.get('kty')!r}", code="input.jwk")
+    canonical = json.dumps({m: jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
+    return b64url_encode(hashlib.sha256(canonical.encode("utf-8")).digest())
+
+
+def public_jwk(jwk: Mapping[str, Any]) -> dict[str, Any]:
+    """The JWK without its private members."""
+    return {k: v for k, v in jwk.items() if k not in _PRIVATE_MEMBERS}

@@ -1,0 +1,86 @@
+"""Disclosures and their digests (RFC 9901 §4.2).
+
+A digest is taken over the ASCII bytes of the base64url Disclosure *as transmitted*
+(RFC 9901 §4.2.3): no re-encoding, no canonicalisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from verifier._errors import DisclosureInvalid, MalformedInput
+from verifier.jose import b64url_decode, b64url_encode, dumps_compact, loads_json
+
+#: IANA "Named Information Hash Algorithm" names accepted for ``_sd_alg`` (RFC 9901 §4.1.1).
+HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
+    "sha-256": hashlib.sha256,
+    "sha-384": hashlib.sha384,
+    "sha-512": hashlib.sha512,
+}
+DEFAULT_SD_ALG = "sha-256"
+#: Claim names a Disclosure may never carry (RFC 9901 §4.2.1).
+RESERVED_NAMES = frozenset({"_sd", "..."})
+SALT_BYTES = 16  # 128 bits, RFC 9901 §4.2.1 / §9.3
+
+
+def digest_of(encoded: str, sd_alg: str = DEFAULT_SD_ALG) -> str:
+    return b64url_encode(HASH_ALGORITHMS[sd_alg](encoded.encode("ascii")).digest())
+
+
+def new_salt() -> str:
+    return b64url_encode(secrets.token_bytes(SALT_BYTES))
+
+
+def decoy_digest(sd_alg: str = DEFAULT_SD_ALG) -> str:
+    """RFC 9901 §4.2.5: the hash of random bytes, same hash function as real digests."""
+    return b64url_encode(HASH_ALGORITHMS[sd_alg](secrets.token_bytes(32)).digest())
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """One Disclosure: ``name`` is ``None`` for an array element."""
+
+    encoded: str
+    digest: str
+    salt: str
+    name: str | None
+    value: Any
+
+    @classmethod
+    def create(cls, name: str | None, value: Any, *, sd_alg: str = DEFAULT_SD_ALG) -> Disclosure:
+        salt = new_salt()
+        array = [salt, value] if name is None else [salt, name, value]
+        encoded = b64url_encode(dumps_compact(array).encode("utf-8"))
+        return cls(encoded, digest_of(encoded, sd_alg), salt, name, value)
+
+    @classmethod
+    def parse(cls, encoded: str, *, sd_alg: str = DEFAULT_SD_ALG) -> Disclosure:
+        """Decode and check shape: ``[salt, value]`` or ``[salt, name, value]`` (RFC 9901 §4.2)."""
+        try:
+            content = loads_json(b64url_decode(encoded, what="disclosure"), what="disclosure")
+        except MalformedInput as exc:
+            raise DisclosureInvalid(exc.message, code="sdjwt.disclosure.format") from None
+        if not isinstance(content, list) or len(content) not in (2, 3):
+            raise DisclosureInvalid(
+                "a disclosure must be a JSON array of two or three elements",
+                code="sdjwt.disclosure.format",
+            )
+        if not isinstance(content[0], str):
+            raise DisclosureInvalid("a disclosure's salt must be a string", code="sdjwt.disclosure.format")
+        name = None
+        if len(content) == 3:
+            name = content[1]
+            if not isinstance(name, str):
+                raise DisclosureInvalid(
+                    "a disclosure's claim name must be a string", code="sdjwt.disclosure.format"
+                )
+            if name in RESERVED_NAMES:
+                raise DisclosureInvalid(
+                    f"a disclosure may not use the reserved claim name {name!r}",
+                    code="sdjwt.disclosure.reserved_name",
+                )
+        return cls(encoded, digest_of(encoded, sd_alg), content[0], name, content[-1])

@@ -1,0 +1,251 @@
+"""SD-JWT / SD-JWT VC verification: RFC 9901 §7.1 and §7.3, draft-ietf-oauth-sd-jwt-vc §3.
+
+:func:`verify_sd_jwt` never raises on bad input. It returns a :class:`VerificationReport` whose
+checks name every step performed (stable codes, see docs/verification-codes.md).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
+from verifier._errors import (
+    ClaimsInvalid,
+    KeyBindingInvalid,
+    MalformedInput,
+    SignatureInvalid,
+    VerificationError,
+)
+from verifier._report import Check, CheckResult, VerificationReport, failed, passed
+from verifier.jose import CompactJws, b64url_encode, loads_object, public_key_from_jwk
+from verifier.sdjwt._disclosure import DEFAULT_SD_ALG, HASH_ALGORITHMS
+from verifier.sdjwt._issue import NEVER_DISCLOSABLE
+from verifier.sdjwt._json_serialization import to_compact
+from verifier.sdjwt._policy import VerificationPolicy
+from verifier.sdjwt._process import DigestProcessor, index_disclosures
+from verifier.trust import IssuerKeyResolver
+
+KB_TYP = "kb+jwt"
+# Errors that well-formed code can only raise on hostile input; turned into a failed check so a
+# verifier never shows a traceback (defence in depth behind the explicit checks).
+_HOSTILE_INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError)
+
+
+def verify_sd_jwt(
+    presentation: str, *, policy: VerificationPolicy, resolver: IssuerKeyResolver
+) -> VerificationReport:
+    """Verify an SD-JWT or SD-JWT+KB (compact or JWS JSON serialization) under ``policy``."""
+    run = _Run(policy)
+    try:
+        run.verify(presentation, resolver)
+    except VerificationError as exc:
+        run.checks.append(failed(exc.code, exc.message))
+    except _HOSTILE_INPUT_ERRORS as exc:
+        run.checks.append(failed("input.malformed", f"input could not be processed: {type(exc).__name__}"))
+    return VerificationReport.from_checks(
+        run.checks,
+        claims=run.claims,
+        issuer=run.issuer,
+        key_id=run.kid,
+        format="dc+sd-jwt" if policy.sd_jwt_vc else "sd-jwt",
+        details=run.details,
+    )
+
+
+class _Run:
+    def __init__(self, policy: VerificationPolicy) -> None:
+        self.policy = policy
+        self.checks: list[Check] = []
+        self.claims: dict[str, Any] | None = None
+        self.issuer: str | None = None
+        self.kid: str | None = None
+        self.details: dict[str, Any] = {}
+
+    def ok(self, code: str, message: str) -> None:
+        self.checks.append(passed(code, message))
+
+    # -- RFC 9901 §7.1 -------------------------------------------------------------------------
+    def verify(self, presentation: str, resolver: IssuerKeyResolver) -> None:
+        policy, limits = self.policy, self.policy.limits
+        if not isinstance(presentation, str):
+            raise MalformedInput("the presentation is not text", code="input.format")
+        if len(presentation) > limits.max_token_chars:
+            raise MalformedInput(
+                f"the presentation exceeds {limits.max_token_chars} characters", code="input.size"
+            )
+        presentation = presentation.strip()
+        if presentation.startswith("{"):
+            presentation = to_compact(presentation, pick=lambda jws: _resolvable(resolver, jws))
+        parts = presentation.split("~")
+        if len(parts) < 2:
+            raise MalformedInput("not an SD-JWT: no '~' separator", code="input.format")
+        if len(parts) - 2 > limits.max_disclosures:
+            raise MalformedInput(f"more than {limits.max_disclosures} disclosures", code="input.size")
+        kb_jwt = parts[-1]
+        encoded_disclosures = parts[1:-1]
+        self.ok("input.format", f"SD-JWT with {len(encoded_disclosures)} disclosure(s)")
+
+        jws = CompactJws.parse(parts[0], what="issuer-signed JWT")
+        header = jws.header
+        payload = jws.payload_object(what="issuer-signed JWT payload")
+        accepted = policy.accepted_typs
+        if accepted:
+            typ = header.get("typ")
+            if typ not in accepted:
+                raise ClaimsInvalid(
+                    f"header typ {typ!r} is not {' or '.join(sorted(accepted))}", code="jws.typ"
+                )
+            self.ok("jws.typ", f"header typ is {typ}")
+        algorithm = jws.algorithm(policy.algorithms)  # §7.1 step 2.1: allow-list, never "none"
+        self.ok("jws.alg", f"algorithm {algorithm.name} is allowed")
+
+        resolved = resolver.resolve(header, payload)  # §7.1 step 2.3
+        if resolved.alg is not None and resolved.alg != algorithm.name:
+            raise SignatureInvalid(
+                f"the trusted key is registered for {resolved.alg}, not {algorithm.name}", code="jws.alg"
+            )
+        self.issuer, self.kid = resolved.issuer, resolved.kid
+        self.ok("issuer.key", f"issuer key {resolved.kid} from {resolved.source}")
+        jws.verify(resolved.key, policy.algorithms)  # §7.1 step 2.2
+        self.ok("jws.signature", "issuer signature is valid")
+
+        sd_alg = self._sd_alg(payload)
+        by_digest = index_disclosures(encoded_disclosures, sd_alg)
+        processor = DigestProcessor(by_digest, max_depth=limits.max_depth)
+        claims = processor.process_payload(payload)
+        self.ok("sdjwt.disclosures", f"{len(by_digest)} disclosure(s) valid, unique and referenced")
+
+        self._check_time(claims)
+        if policy.sd_jwt_vc:
+            self._check_vc(payload, claims)
+        missing = policy.required_claims - claims.keys()
+        if missing:
+            raise ClaimsInvalid(f"required claim(s) missing: {', '.join(sorted(missing))}", code="claims.required")
+        self._check_key_binding(presentation, kb_jwt, claims, sd_alg)
+        self.claims = claims
+        if "status" in claims:
+            self.checks.append(
+                Check("status", CheckResult.NOT_APPLICABLE, "status reference present; not checked here")
+            )
+
+    def _sd_alg(self, payload: Mapping[str, Any]) -> str:
+        value = payload.get("_sd_alg", DEFAULT_SD_ALG)  # §4.1.1: default sha-256
+        # Case-insensitive on input (some ecosystems write "SHA-256"); RFC 9901 names are lower case.
+        name = value.lower() if isinstance(value, str) else None
+        if name not in HASH_ALGORITHMS or name not in self.policy.sd_algs:
+            raise VerificationError(f"_sd_alg {value!r} is not an accepted hash algorithm", code="sdjwt.sd_alg")
+        self.ok("sdjwt.sd_alg", f"digest algorithm {name}")
+        return name
+
+    # -- §7.1 step 6 ----------------------------------------------------------------------------
+    def _check_time(self, claims: Mapping[str, Any]) -> None:
+        now, leeway = self.policy.now, self.policy.leeway_seconds
+        for name in ("exp", "nbf", "iat"):
+            value = claims.get(name)
+            if value is not None and (type(value) is bool or not isinstance(value, int | float)):
+                raise ClaimsInvalid(f"{name} is not a NumericDate", code="claims.time")
+        exp, nbf, iat = claims.get("exp"), claims.get("nbf"), claims.get("iat")
+        if exp is not None and now >= exp + leeway:
+            raise ClaimsInvalid("the credential has expired (exp)", code="claims.exp")
+        if nbf is not None and now + leeway < nbf:
+            raise ClaimsInvalid("the credential is not valid yet (nbf)", code="claims.nbf")
+        if iat is not None and now + leeway < iat:
+            raise ClaimsInvalid("the credential was issued in the future (iat)", code="claims.iat")
+        self.ok("claims.time", "exp/nbf/iat are satisfied" if exp else "no expiry; nbf/iat satisfied")
+
+    # -- draft-ietf-oauth-sd-jwt-vc §3.2.2 -------------------------------------------------------
+    def _check_vc(self, payload: Mapping[str, Any], claims: Mapping[str, Any]) -> None:
+        vct = claims.get("vct")
+        if not isinstance(vct, str) or not vct:
+            raise ClaimsInvalid("vct is missing or not a string", code="claims.vct")
+        accepted = self.policy.accepted_vcts
+        if accepted is not None and vct not in accepted:
+            raise ClaimsInvalid(f"credential type {vct!r} is not accepted here", code="claims.vct")
+        self.ok("claims.vct", f"credential type {vct}")
+        disclosed = NEVER_DISCLOSABLE.intersection(claims) - payload.keys()
+        if disclosed or any(_has_digests(payload[n]) for n in NEVER_DISCLOSABLE.intersection(payload)):
+            raise ClaimsInvalid(
+                "a claim that must never be selectively disclosable was disclosable: "
+                + ", ".join(sorted(disclosed or NEVER_DISCLOSABLE.intersection(payload))),
+                code="claims.not_disclosable",
+            )
+        iss = claims.get("iss")
+        if iss is not None and not isinstance(iss, str):
+            raise ClaimsInvalid("iss is not a string", code="claims.iss")
+        self.ok("claims.not_disclosable", "technical claims are in clear")
+
+    # -- RFC 9901 §7.3 --------------------------------------------------------------------------
+    def _check_key_binding(
+        self, presentation: str, kb_jwt: str, claims: Mapping[str, Any], sd_alg: str
+    ) -> None:
+        policy = self.policy
+        if not policy.require_key_binding:
+            message = "not required by policy" + ("; the KB-JWT was not evaluated" if kb_jwt else "")
+            self.checks.append(Check("kb", CheckResult.NOT_APPLICABLE, message))
+            return
+        if not kb_jwt:  # §7.3 step 2
+            raise KeyBindingInvalid("key binding is required but no KB-JWT was presented", code="kb.missing")
+        cnf = claims.get("cnf")
+        holder_jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
+        if holder_jwk is None:
+            raise KeyBindingInvalid("the credential has no cnf.jwk holder key", code="kb.cnf")
+        try:
+            holder_key = public_key_from_jwk(holder_jwk)
+        except MalformedInput as exc:
+            raise KeyBindingInvalid(f"cnf.jwk is not a usable key: {exc.message}", code="kb.cnf") from None
+        jws = CompactJws.parse(kb_jwt, what="KB-JWT")
+        if jws.header.get("typ") != KB_TYP:  # §7.3 step 5.4
+            raise KeyBindingInvalid(f"KB-JWT typ is {jws.header.get('typ')!r}, not 'kb+jwt'", code="kb.typ")
+        try:
+            jws.verify(holder_key, policy.algorithms)  # §7.3 steps 5.2-5.3
+        except VerificationError as exc:
+            raise KeyBindingInvalid(f"KB-JWT: {exc.message}", code="kb.signature") from None
+        kb = loads_object(jws.payload, what="KB-JWT payload")
+        iat = kb.get("iat")
+        if type(iat) is bool or not isinstance(iat, int | float):
+            raise KeyBindingInvalid("KB-JWT iat is missing or not a NumericDate", code="kb.iat")
+        if iat > policy.now + policy.leeway_seconds or policy.now - iat > policy.max_kb_age_seconds:
+            raise KeyBindingInvalid("KB-JWT iat is outside the accepted window", code="kb.iat")  # 5.5
+        self._match(kb, "nonce", policy.expected_nonce)  # §7.3 step 5.6
+        self._match(kb, "aud", policy.expected_aud)
+        sd_hash = kb.get("sd_hash")
+        expected = b64url_encode(
+            HASH_ALGORITHMS[sd_alg](presentation[: len(presentation) - len(kb_jwt)].encode("ascii")).digest()
+        )
+        if not isinstance(sd_hash, str) or not hmac.compare_digest(sd_hash, expected):  # 5.7
+            raise KeyBindingInvalid("KB-JWT sd_hash does not match the presented SD-JWT", code="kb.sd_hash")
+        self.ok("kb", "key binding verified (holder signature, iat, nonce, aud, sd_hash)")
+
+    def _match(self, kb: Mapping[str, Any], claim: str, expected: str | None) -> None:
+        value = kb.get(claim)
+        if not isinstance(value, str):
+            raise KeyBindingInvalid(f"KB-JWT {claim} is missing or not a string", code=f"kb.{claim}")
+        if expected is None:
+            self.checks.append(
+                Check(
+                    f"kb.{claim}",
+                    CheckResult.WARNING,
+                    f"KB-JWT {claim} not compared: the verifier supplied none (no replay protection)",
+                )
+            )
+        elif not hmac.compare_digest(value.encode(), expected.encode()):
+            raise KeyBindingInvalid(f"KB-JWT {claim} does not match", code=f"kb.{claim}")
+
+
+def _resolvable(resolver: IssuerKeyResolver, jws: CompactJws) -> bool:
+    try:
+        resolver.resolve(jws.header, jws.payload_object())
+    except VerificationError:
+        return False
+    return True
+
+
+def _has_digests(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "_sd" in value or "..." in value or any(_has_digests(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_digests(v) for v in value)
+    return False
+
+
