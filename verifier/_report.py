@@ -56,7 +56,12 @@ class Check:
         return self.result in _OK_RESULTS
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "ok": self.ok, "result": self.result.value, "message": self.message}
+        return {
+            "code": self.code,
+            "ok": self.ok,
+            "result": self.result.value,
+            "message": self.message,
+        }
 
 
 def passed(code: str, message: str) -> Check:
@@ -148,4 +153,3 @@ class VerificationReport:
             if first.code.startswith(prefix):
                 raise exc(first.message, code=first.code)
         raise VerificationError(first.message, code=first.code)
-

@@ -53,6 +53,15 @@ class Algorithm:
 
     # -- key matching -----------------------------------------------------------------------
     def matches(self, key: PublicKey | PrivateKey) -> bool:
+        kind = type(key)
+        known = _MATCH_CACHE.get((self.name, kind, getattr(key, "key_size", 0)))
+        if known is not None:
+            return known
+        result = self._matches(key)
+        _MATCH_CACHE[(self.name, kind, getattr(key, "key_size", 0))] = result
+        return result
+
+    def _matches(self, key: PublicKey | PrivateKey) -> bool:
         if self.family == "EC":
             return isinstance(key, ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) and (
                 key.curve.name == _EC_CURVES[self.curve or ""].name
@@ -109,6 +118,8 @@ def _rsa_padding(name: str) -> padding.AsymmetricPadding:
     return padding.PKCS1v15()
 
 
+# (algorithm, key class, key size) -> matches: key classes are few, isinstance on ABCs is not free.
+_MATCH_CACHE: dict[tuple[str, type, int], bool] = {}
 _EC_CURVES: dict[str, ec.EllipticCurve] = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}
 _EC_HASH: dict[str, hashes.HashAlgorithm] = {"ES256": hashes.SHA256(), "ES384": hashes.SHA384()}
 _EC_SIZE = {"ES256": 32, "ES384": 48}
@@ -163,7 +174,9 @@ class AlgorithmPolicy:
 
 
 #: Credentials and status lists: the modern set (ES256 is the mandatory-to-implement one, HAIP).
-CREDENTIAL_ALGORITHMS = AlgorithmPolicy.of(["ES256", "ES384", "EdDSA", "Ed25519", "ML-DSA-44", "ML-DSA-65"])
+CREDENTIAL_ALGORITHMS = AlgorithmPolicy.of(
+    ["ES256", "ES384", "EdDSA", "Ed25519", "ML-DSA-44", "ML-DSA-65"]
+)
 #: eEHIC/ePRC QR tokens: the spec allows ES256 and RS256 (EHIC PDF QR PoC v0.5 §2.3.1).
 EESSI_QR_ALGORITHMS = AlgorithmPolicy.of(["ES256", "ES384", "RS256", "PS256"])
 

@@ -37,6 +37,9 @@ def loads_object(data: bytes | str, *, what: str = "value") -> dict[str, Any]:
     return value
 
 
+_compact_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def dumps_compact(value: Any) -> str:
     """Compact UTF-8 JSON as we emit it (no whitespace, non-ASCII kept as is)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _compact_encoder.encode(value)

@@ -18,8 +18,14 @@ _CURVES: dict[str, tuple[ec.EllipticCurve, int]] = {
     "P-384": (ec.SECP384R1(), 48),
 }
 _CURVE_NAMES = {"secp256r1": "P-256", "secp384r1": "P-384"}
-_MLDSA_PUBLIC = {"ML-DSA-44": mldsa.MLDSA44PublicKey, "ML-DSA-65": mldsa.MLDSA65PublicKey}
-_MLDSA_PRIVATE = {"ML-DSA-44": mldsa.MLDSA44PrivateKey, "ML-DSA-65": mldsa.MLDSA65PrivateKey}
+_MLDSA_PUBLIC: dict[str, type[mldsa.MLDSA44PublicKey] | type[mldsa.MLDSA65PublicKey]] = {
+    "ML-DSA-44": mldsa.MLDSA44PublicKey,
+    "ML-DSA-65": mldsa.MLDSA65PublicKey,
+}
+_MLDSA_PRIVATE: dict[str, type[mldsa.MLDSA44PrivateKey] | type[mldsa.MLDSA65PrivateKey]] = {
+    "ML-DSA-44": mldsa.MLDSA44PrivateKey,
+    "ML-DSA-65": mldsa.MLDSA65PrivateKey,
+}
 _PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k", "priv"})
 # RFC 7638 §3.2 required members (AKP: draft-ietf-cose-dilithium).
 _THUMBPRINT_MEMBERS = {
@@ -81,7 +87,13 @@ def _load(jwk: Mapping[str, Any], *, private: bool) -> PublicKey | PrivateKey:
             p = int.from_bytes(_member(jwk, "p"), "big")
             q = int.from_bytes(_member(jwk, "q"), "big")
             return rsa.RSAPrivateNumbers(
-                p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q), public
+                p,
+                q,
+                d,
+                rsa.rsa_crt_dmp1(d, p),
+                rsa.rsa_crt_dmq1(d, q),
+                rsa.rsa_crt_iqmp(p, q),
+                public,
             ).private_key()
     except MalformedInput:
         raise
@@ -105,7 +117,11 @@ def jwk_from_public_key(key: PublicKey) -> dict[str, str]:
     if isinstance(key, rsa.RSAPublicKey):
         nums = key.public_numbers()
         return {"kty": "RSA", "n": _int_b64(nums.n), "e": _int_b64(nums.e)}
-    return {"kty": "AKP", "alg": algorithm_for_key(key).name, "pub": b64url_encode(key.public_bytes_raw())}
+    return {
+        "kty": "AKP",
+        "alg": algorithm_for_key(key).name,
+        "pub": b64url_encode(key.public_bytes_raw()),
+    }
 
 
 def jwk_from_private_key(key: PrivateKey) -> dict[str, str]:

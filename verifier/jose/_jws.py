@@ -43,15 +43,19 @@ class CompactJws:
         if len(parts) != 3:
             raise MalformedInput(f"{what} does not have three parts", code="input.jws")
         header_b64, payload_b64, signature_b64 = parts
-        header = loads_object(b64url_decode(header_b64, what=f"{what} header"), what=f"{what} header")
+        header = loads_object(
+            b64url_decode(header_b64, what=f"{what} header"), what=f"{what} header"
+        )
         if "crit" in header:
             # RFC 7515 §4.1.11: we understand no extension, so any "crit" must be rejected.
-            raise MalformedInput(f"{what} header has unsupported critical parameters", code="input.jws")
+            raise MalformedInput(
+                f"{what} header has unsupported critical parameters", code="input.jws"
+            )
         return cls(
-            header=header,
-            payload=b64url_decode(payload_b64, what=f"{what} payload"),
-            signing_input=f"{header_b64}.{payload_b64}".encode("ascii"),
-            signature=b64url_decode(signature_b64, what=f"{what} signature"),
+            header,
+            b64url_decode(payload_b64, what=f"{what} payload"),
+            token[: len(token) - len(signature_b64) - 1].encode("ascii"),
+            b64url_decode(signature_b64, what=f"{what} signature"),
         )
 
     def payload_object(self, *, what: str = "JWS payload") -> dict[str, Any]:
@@ -83,5 +87,7 @@ def sign_compact(header: Mapping[str, Any], payload: bytes, signer: JwsSigner) -
     return signing_input + "." + b64url_encode(signature)
 
 
-def sign_compact_json(header: Mapping[str, Any], claims: Mapping[str, Any], signer: JwsSigner) -> str:
+def sign_compact_json(
+    header: Mapping[str, Any], claims: Mapping[str, Any], signer: JwsSigner
+) -> str:
     return sign_compact(header, dumps_compact(claims).encode("utf-8"), signer)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, NamedTuple
 
 from verifier._errors import DisclosureInvalid, MalformedInput
 from verifier.jose import b64url_decode, b64url_encode, dumps_compact, loads_json
@@ -24,7 +24,7 @@ HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
 DEFAULT_SD_ALG = "sha-256"
 #: Claim names a Disclosure may never carry (RFC 9901 §4.2.1).
 RESERVED_NAMES = frozenset({"_sd", "..."})
-SALT_BYTES = 16  # 128 bits, RFC 9901 §4.2.1 / §9.3
+SALT_BYTES = 18  # 144 bits (RFC 9901 §9.3 asks for at least 128); 18 bytes = 24 base64url chars
 
 
 def digest_of(encoded: str, sd_alg: str = DEFAULT_SD_ALG) -> str:
@@ -40,9 +40,8 @@ def decoy_digest(sd_alg: str = DEFAULT_SD_ALG) -> str:
     return b64url_encode(HASH_ALGORITHMS[sd_alg](secrets.token_bytes(32)).digest())
 
 
-@dataclass(frozen=True, slots=True)
-class Disclosure:
-    """One Disclosure: ``name`` is ``None`` for an array element."""
+class Disclosure(NamedTuple):
+    """One Disclosure (immutable): ``name`` is ``None`` for an array element."""
 
     encoded: str
     digest: str
@@ -51,11 +50,16 @@ class Disclosure:
     value: Any
 
     @classmethod
-    def create(cls, name: str | None, value: Any, *, sd_alg: str = DEFAULT_SD_ALG) -> Disclosure:
-        salt = new_salt()
-        array = [salt, value] if name is None else [salt, name, value]
-        encoded = b64url_encode(dumps_compact(array).encode("utf-8"))
-        return cls(encoded, digest_of(encoded, sd_alg), salt, name, value)
+    def create(
+        cls, name: str | None, value: Any, *, sd_alg: str = DEFAULT_SD_ALG, salt: str | None = None
+    ) -> Disclosure:
+        """A new Disclosure; ``salt`` defaults to 128 fresh random bits (RFC 9901 §4.2.1)."""
+        salt = salt or new_salt()
+        # The same bytes json.dumps([salt, name, value]) would give, without its list machinery.
+        head = f'["{salt}",' if name is None else f'["{salt}",{encode_basestring(name)},'
+        encoded = b64url_encode((head + dumps_compact(value) + "]").encode("utf-8"))
+        digest = b64url_encode(HASH_ALGORITHMS[sd_alg](encoded.encode("ascii")).digest())
+        return cls(encoded, digest, salt, name, value)
 
     @classmethod
     def parse(cls, encoded: str, *, sd_alg: str = DEFAULT_SD_ALG) -> Disclosure:
@@ -70,7 +74,9 @@ class Disclosure:
                 code="sdjwt.disclosure.format",
             )
         if not isinstance(content[0], str):
-            raise DisclosureInvalid("a disclosure's salt must be a string", code="sdjwt.disclosure.format")
+            raise DisclosureInvalid(
+                "a disclosure's salt must be a string", code="sdjwt.disclosure.format"
+            )
         name = None
         if len(content) == 3:
             name = content[1]
@@ -83,4 +89,5 @@ class Disclosure:
                     f"a disclosure may not use the reserved claim name {name!r}",
                     code="sdjwt.disclosure.reserved_name",
                 )
-        return cls(encoded, digest_of(encoded, sd_alg), content[0], name, content[-1])
+        digest = b64url_encode(HASH_ALGORITHMS[sd_alg](encoded.encode("ascii")).digest())
+        return cls(encoded, digest, content[0], name, content[-1])

@@ -2,13 +2,14 @@
 
 What is disclosable is named by RFC 6901 pointers into the claims (``/address/street_address``,
 ``/nationalities/1``). Nested pointers give recursive disclosures (§4.2.6). Every ``_sd`` array
-gets decoy digests (§4.2.5) and is shuffled with a CSPRNG so its order reveals nothing.
+gets 1-3 decoy digests (§4.2.5) and is then sorted: digests are salted hashes, so sorted order is a
+uniformly random permutation of the claim order (§4.2.4.1 names sorting as a way to hide it).
+Salts come from one CSPRNG read per credential (``secrets``), sliced into 128-bit salts.
 """
 
 from __future__ import annotations
 
 import base64
-import random
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,11 +18,18 @@ from typing import Any
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from verifier._errors import IssuanceError, MalformedInput
-from verifier.jose import dumps_compact, jwk_from_public_key, public_key_from_jwk, sign_compact
+from verifier.jose import (
+    b64url_encode,
+    dumps_compact,
+    jwk_from_public_key,
+    public_key_from_jwk,
+    sign_compact,
+)
 from verifier.sdjwt._disclosure import (
     DEFAULT_SD_ALG,
     HASH_ALGORITHMS,
     RESERVED_NAMES,
+    SALT_BYTES,
     Disclosure,
     decoy_digest,
 )
@@ -33,7 +41,10 @@ SD_JWT_VC_TYP = "dc+sd-jwt"
 NEVER_DISCLOSABLE = frozenset(
     {"iss", "nbf", "exp", "cnf", "vct", "vct#integrity", "status", "aka_vcts", "_sd_alg"}
 )
-_shuffle = random.SystemRandom().shuffle
+
+
+_SALT_CHARS = SALT_BYTES * 4 // 3
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass(frozen=True)
@@ -53,25 +64,37 @@ class _Builder:
         self.sd_alg = sd_alg
         self.decoys = decoys
         self.disclosures: list[Disclosure] = []
+        # One CSPRNG read per credential; SALT_BYTES is a multiple of 3, so slicing the base64url
+        # text of the pool gives exactly the encoding of each salt.
+        self._salts = b64url_encode(secrets.token_bytes(SALT_BYTES * len(disclosable)))
+        self._next_salt = 0
+
+    def _salt(self) -> str:
+        start = self._next_salt
+        self._next_salt += _SALT_CHARS
+        return self._salts[start : start + _SALT_CHARS]
 
     def build(self, value: Any, path: Path) -> Any:
+        kind = type(value)
+        if kind in _SCALARS:
+            return value
+        if kind is list or kind is tuple:
+            return self._array(value, path)
         if isinstance(value, Mapping):
             return self._object(value, path)
-        if isinstance(value, list | tuple):
-            return self._array(value, path)
-        return value
+        return value  # left for the JSON encoder to accept or refuse
 
     def _object(self, obj: Mapping[str, Any], path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
         digests: list[str] = []
         for name, child in obj.items():
-            if not isinstance(name, str) or name in RESERVED_NAMES:
+            if name in RESERVED_NAMES or type(name) is not str:
                 raise IssuanceError(f"claim name {name!r} at {format_pointer(path)!r} is reserved")
             child_path = (*path, name)
             built = self.build(child, child_path)
             if child_path in self.pending:
                 self.pending.discard(child_path)
-                disclosure = Disclosure.create(name, built, sd_alg=self.sd_alg)
+                disclosure = Disclosure.create(name, built, sd_alg=self.sd_alg, salt=self._salt())
                 self.disclosures.append(disclosure)
                 digests.append(disclosure.digest)
             else:
@@ -79,7 +102,7 @@ class _Builder:
         if digests:
             if self.decoys:
                 digests.extend(decoy_digest(self.sd_alg) for _ in range(1 + secrets.randbelow(3)))
-            _shuffle(digests)
+            digests.sort()
             out["_sd"] = digests
         return out
 
@@ -90,7 +113,7 @@ class _Builder:
             built = self.build(item, child_path)
             if child_path in self.pending:
                 self.pending.discard(child_path)
-                disclosure = Disclosure.create(None, built, sd_alg=self.sd_alg)
+                disclosure = Disclosure.create(None, built, sd_alg=self.sd_alg, salt=self._salt())
                 self.disclosures.append(disclosure)
                 out.append({"...": disclosure.digest})
             else:
@@ -110,9 +133,30 @@ def issue_sd_jwt(
     include_x5c: bool = True,
 ) -> IssuedSdJwt:
     """Build and sign an SD-JWT. ``payload`` holds every claim, ``disclosable`` the pointers."""
+    return _issue(
+        payload,
+        {parse_pointer(p) for p in disclosable},
+        signer,
+        typ,
+        sd_alg,
+        decoys,
+        header,
+        include_x5c,
+    )
+
+
+def _issue(
+    payload: Mapping[str, Any],
+    paths: set[Path],
+    signer: Signer,
+    typ: str,
+    sd_alg: str,
+    decoys: bool,
+    header: Mapping[str, Any] | None,
+    include_x5c: bool,
+) -> IssuedSdJwt:
     if sd_alg not in HASH_ALGORITHMS:
         raise IssuanceError(f"unsupported _sd_alg {sd_alg!r}")
-    paths = {parse_pointer(p) for p in disclosable}
     if () in paths:
         raise IssuanceError("the whole payload cannot be a disclosure")
     builder = _Builder(paths, sd_alg, decoys)
@@ -126,7 +170,9 @@ def issue_sd_jwt(
     chain = signer.certificate_chain
     if include_x5c and chain:
         # RFC 7515 §4.1.6: standard base64 DER, leaf first; the trust anchor is never included.
-        jose_header["x5c"] = [base64.b64encode(c.public_bytes(Encoding.DER)).decode() for c in chain]
+        jose_header["x5c"] = [
+            base64.b64encode(c.public_bytes(Encoding.DER)).decode() for c in chain
+        ]
     jwt = sign_compact(jose_header, dumps_compact(body).encode("utf-8"), signer)
     disclosures = tuple(builder.disclosures)
     return IssuedSdJwt(jwt + "~" + "".join(d.encoded + "~" for d in disclosures), disclosures)
@@ -152,8 +198,10 @@ def issue_sd_jwt_vc(
         raise IssuanceError("vct is required (draft-ietf-oauth-sd-jwt-vc §3.2.2.1.1)")
     clash = NEVER_DISCLOSABLE.intersection(claims) | ({"iat"} & claims.keys() if iat else set())
     if clash:
-        raise IssuanceError(f"technical claims must be passed as arguments, not claims: {sorted(clash)}")
-    paths = [parse_pointer(p) for p in disclosable]
+        raise IssuanceError(
+            f"technical claims must be passed as arguments, not claims: {sorted(clash)}"
+        )
+    paths = {parse_pointer(p) for p in disclosable}
     for path in paths:
         if path and path[0] in NEVER_DISCLOSABLE:
             raise IssuanceError(f"{format_pointer(path)!r} must never be selectively disclosable")
@@ -173,6 +221,4 @@ def issue_sd_jwt_vc(
     if status is not None:
         payload["status"] = dict(status)
     payload.update(claims)
-    return issue_sd_jwt(
-        payload, disclosable=paths, signer=signer, decoys=decoys, header=header
-    )
+    return _issue(payload, paths, signer, SD_JWT_VC_TYP, DEFAULT_SD_ALG, decoys, header, True)

@@ -64,9 +64,7 @@ def _unprotected(entry: object) -> Mapping[str, Any]:
     return header
 
 
-def to_json(
-    compact: str, *, general: bool = False, extra_signers: Sequence[Signer] = ()
-) -> str:
+def to_json(compact: str, *, general: bool = False, extra_signers: Sequence[Signer] = ()) -> str:
     """Serialize a compact SD-JWT(+KB) as JWS JSON (flattened, or general with extra signers)."""
     parts = compact.split("~")
     protected, payload, signature = parts[0].split(".")
@@ -74,13 +72,19 @@ def to_json(
     if parts[-1]:
         header["kb_jwt"] = parts[-1]
     if not general:
-        return json.dumps({"header": header, "payload": payload, "protected": protected, "signature": signature})
+        return json.dumps(
+            {"header": header, "payload": payload, "protected": protected, "signature": signature}
+        )
     base_header = CompactJws.parse(parts[0]).header
     entries = [{"header": header, "protected": protected, "signature": signature}]
     for signer in extra_signers:
         extra_protected = b64url_encode(
-            dumps_compact({**base_header, "alg": signer.algorithm.name, "kid": signer.kid}).encode("utf-8")
+            dumps_compact({**base_header, "alg": signer.algorithm.name, "kid": signer.kid}).encode(
+                "utf-8"
+            )
         )
         sig = signer.sign(f"{extra_protected}.{payload}".encode("ascii"))
-        entries.append({"header": {}, "protected": extra_protected, "signature": b64url_encode(sig)})
+        entries.append(
+            {"header": {}, "protected": extra_protected, "signature": b64url_encode(sig)}
+        )
     return json.dumps({"payload": payload, "signatures": entries})

@@ -13,6 +13,8 @@ def parse_pointer(pointer: str | Sequence[str | int]) -> Path:
     A sequence (a DCQL-style claims path without ``null``) is accepted as well.
     """
     if not isinstance(pointer, str):
+        if type(pointer) is tuple and all(type(t) is str for t in pointer):
+            return pointer
         return tuple(str(p) for p in pointer)
     if pointer == "":
         return ()

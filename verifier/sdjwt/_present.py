@@ -124,5 +124,3 @@ def present(
     """One call: parse, select by pointers, present (with a KB-JWT when ``holder`` is given)."""
     held = HeldCredential.parse(sd_jwt)
     return held.present(held.select(disclose), holder=holder, nonce=nonce, aud=aud, iat=iat)
-
-

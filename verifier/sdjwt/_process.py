@@ -34,6 +34,8 @@ class DigestProcessor:
         self._seen: set[str] = set()
         self.used = 0
 
+    # Paths (for the holder's bookkeeping) are only built when ``on_disclosed`` is given.
+
     def process_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
         result = self._object(payload, 0, ())
         result.pop("_sd_alg", None)  # §7.1 step 3.6
@@ -68,14 +70,24 @@ class DigestProcessor:
         if depth > self._max_depth:
             raise MalformedInput("claims are nested too deeply", code="input.depth")
         out: dict[str, Any] = {}
+        track = self._on_disclosed is not None
         for name, value in obj.items():
             if name == "_sd":
                 continue
             if name == "_sd_alg" and depth > 0:
-                raise DisclosureInvalid("_sd_alg is only allowed at the top level", code="sdjwt.sd_alg")
+                raise DisclosureInvalid(
+                    "_sd_alg is only allowed at the top level", code="sdjwt.sd_alg"
+                )
             if name == "...":
-                raise DisclosureInvalid("'...' is reserved for array digests", code="sdjwt.digest.format")
-            out[name] = self._value(value, depth, (*path, name))
+                raise DisclosureInvalid(
+                    "'...' is reserved for array digests", code="sdjwt.digest.format"
+                )
+            kind = type(value)
+            if kind is dict:
+                value = self._object(value, depth + 1, (*path, name) if track else path)
+            elif kind is list:
+                value = self._array(value, depth + 1, (*path, name) if track else path)
+            out[name] = value
         digests = obj.get("_sd")
         if digests is None:
             return out
@@ -85,22 +97,22 @@ class DigestProcessor:
             disclosure = self._claim_digest(digest)
             if disclosure is None:
                 continue  # decoy or not disclosed: ignored (§7.1 step 3.3.1)
-            name = disclosure.name
-            if name is None:  # §7.1 step 3.3.2.1
+            claim = disclosure.name
+            if claim is None:  # §7.1 step 3.3.2.1
                 raise DisclosureInvalid(
                     "an array-element disclosure is referenced from an object's _sd",
                     code="sdjwt.disclosure.format",
                 )
-            if name in out or name in obj:  # §7.1 step 3.3.2.3
+            if claim in out or claim in obj:  # §7.1 step 3.3.2.3
                 raise DisclosureInvalid(
-                    f"disclosed claim {name!r} already exists at its level",
+                    f"disclosed claim {claim!r} already exists at its level",
                     code="sdjwt.disclosure.duplicate_name",
                 )
             self.used += 1
-            child_path = (*path, name)
+            child_path = (*path, claim) if track else path
             if self._on_disclosed is not None:
                 self._on_disclosed(disclosure, child_path)
-            out[name] = self._value(disclosure.value, depth, child_path)
+            out[claim] = self._value(disclosure.value, depth, child_path)
         return out
 
     def _array(self, items: list[Any], depth: int, path: Path) -> list[Any]:
@@ -123,25 +135,24 @@ class DigestProcessor:
                         code="sdjwt.disclosure.format",
                     )
                 self.used += 1
-                child_path = (*path, str(len(out)))
+                child_path = (*path, str(len(out))) if self._on_disclosed is not None else path
                 if self._on_disclosed is not None:
                     self._on_disclosed(disclosure, child_path)
                 out.append(self._value(disclosure.value, depth, child_path))
             else:
-                out.append(self._value(item, depth, (*path, str(len(out)))))
+                track = self._on_disclosed is not None
+                out.append(self._value(item, depth, (*path, str(len(out))) if track else path))
         return out
 
 
-def index_disclosures(
-    encoded: list[str], sd_alg: str
-) -> dict[str, Disclosure]:
+def index_disclosures(encoded: list[str], sd_alg: str) -> dict[str, Disclosure]:
     """Parse disclosures into a digest map; the same disclosure twice is refused."""
     by_digest: dict[str, Disclosure] = {}
     for text in encoded:
         disclosure = Disclosure.parse(text, sd_alg=sd_alg)
         if disclosure.digest in by_digest:
-            raise DisclosureInvalid("the same disclosure is presented twice", code="sdjwt.disclosure.duplicate")
+            raise DisclosureInvalid(
+                "the same disclosure is presented twice", code="sdjwt.disclosure.duplicate"
+            )
         by_digest[disclosure.digest] = disclosure
     return by_digest
-
-

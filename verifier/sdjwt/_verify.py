@@ -18,7 +18,7 @@ from verifier._errors import (
     VerificationError,
 )
 from verifier._report import Check, CheckResult, VerificationReport, failed, passed
-from verifier.jose import CompactJws, b64url_encode, loads_object, public_key_from_jwk
+from verifier.jose import CompactJws, PublicKey, b64url_encode, loads_object, public_key_from_jwk
 from verifier.sdjwt._disclosure import DEFAULT_SD_ALG, HASH_ALGORITHMS
 from verifier.sdjwt._issue import NEVER_DISCLOSABLE
 from verifier.sdjwt._json_serialization import to_compact
@@ -27,6 +27,30 @@ from verifier.sdjwt._process import DigestProcessor, index_disclosures
 from verifier.trust import IssuerKeyResolver
 
 KB_TYP = "kb+jwt"
+# Checks whose message never varies are built once (the verifier's hot path).
+_FORMAT_OK = passed(
+    "input.format", "well-formed SD-JWT (issuer-signed JWT, disclosures, optional KB-JWT)"
+)
+_TYP_OK = passed("jws.typ", "the header typ is the expected one")
+_ALG_OK = passed("jws.alg", "the signature algorithm is allowed by the policy")
+_SD_ALG_OK = passed("sdjwt.sd_alg", "the digest algorithm is allowed by the policy")
+_VCT_OK = passed("claims.vct", "the credential type (vct) is present and accepted")
+_SIGNATURE_OK = passed("jws.signature", "issuer signature is valid")
+_DISCLOSURES_OK = passed("sdjwt.disclosures", "disclosures are valid, unique and all referenced")
+_TIME_OK = passed("claims.time", "exp, nbf and iat are satisfied at the verification time")
+_CLEAR_OK = passed(
+    "claims.not_disclosable", "technical claims (iss, exp, vct, cnf, status…) are in clear"
+)
+_KB_OK = passed("kb", "key binding verified: holder signature, iat, nonce, aud and sd_hash")
+_KB_NOT_REQUIRED = Check("kb", CheckResult.NOT_APPLICABLE, "key binding not required by policy")
+_KB_IGNORED = Check(
+    "kb",
+    CheckResult.NOT_APPLICABLE,
+    "key binding not required by policy; the KB-JWT was not evaluated",
+)
+_STATUS_NOT_CHECKED = Check(
+    "status", CheckResult.NOT_APPLICABLE, "status reference present; not checked here"
+)
 # Errors that well-formed code can only raise on hostile input; turned into a failed check so a
 # verifier never shows a traceback (defence in depth behind the explicit checks).
 _HOSTILE_INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError)
@@ -42,7 +66,9 @@ def verify_sd_jwt(
     except VerificationError as exc:
         run.checks.append(failed(exc.code, exc.message))
     except _HOSTILE_INPUT_ERRORS as exc:
-        run.checks.append(failed("input.malformed", f"input could not be processed: {type(exc).__name__}"))
+        run.checks.append(
+            failed("input.malformed", f"input could not be processed: {type(exc).__name__}")
+        )
     return VerificationReport.from_checks(
         run.checks,
         claims=run.claims,
@@ -62,9 +88,6 @@ class _Run:
         self.kid: str | None = None
         self.details: dict[str, Any] = {}
 
-    def ok(self, code: str, message: str) -> None:
-        self.checks.append(passed(code, message))
-
     # -- RFC 9901 §7.1 -------------------------------------------------------------------------
     def verify(self, presentation: str, resolver: IssuerKeyResolver) -> None:
         policy, limits = self.policy, self.policy.limits
@@ -81,10 +104,12 @@ class _Run:
         if len(parts) < 2:
             raise MalformedInput("not an SD-JWT: no '~' separator", code="input.format")
         if len(parts) - 2 > limits.max_disclosures:
-            raise MalformedInput(f"more than {limits.max_disclosures} disclosures", code="input.size")
+            raise MalformedInput(
+                f"more than {limits.max_disclosures} disclosures", code="input.size"
+            )
         kb_jwt = parts[-1]
         encoded_disclosures = parts[1:-1]
-        self.ok("input.format", f"SD-JWT with {len(encoded_disclosures)} disclosure(s)")
+        self.checks.append(_FORMAT_OK)
 
         jws = CompactJws.parse(parts[0], what="issuer-signed JWT")
         header = jws.header
@@ -96,46 +121,49 @@ class _Run:
                 raise ClaimsInvalid(
                     f"header typ {typ!r} is not {' or '.join(sorted(accepted))}", code="jws.typ"
                 )
-            self.ok("jws.typ", f"header typ is {typ}")
+            self.checks.append(_TYP_OK)
         algorithm = jws.algorithm(policy.algorithms)  # §7.1 step 2.1: allow-list, never "none"
-        self.ok("jws.alg", f"algorithm {algorithm.name} is allowed")
+        self.checks.append(_ALG_OK)
 
         resolved = resolver.resolve(header, payload)  # §7.1 step 2.3
         if resolved.alg is not None and resolved.alg != algorithm.name:
             raise SignatureInvalid(
-                f"the trusted key is registered for {resolved.alg}, not {algorithm.name}", code="jws.alg"
+                f"the trusted key is registered for {resolved.alg}, not {algorithm.name}",
+                code="jws.alg",
             )
         self.issuer, self.kid = resolved.issuer, resolved.kid
-        self.ok("issuer.key", f"issuer key {resolved.kid} from {resolved.source}")
+        self.checks.append(passed("issuer.key", f"trusted issuer key from {resolved.source}"))
         jws.verify(resolved.key, policy.algorithms)  # §7.1 step 2.2
-        self.ok("jws.signature", "issuer signature is valid")
+        self.checks.append(_SIGNATURE_OK)
 
         sd_alg = self._sd_alg(payload)
         by_digest = index_disclosures(encoded_disclosures, sd_alg)
         processor = DigestProcessor(by_digest, max_depth=limits.max_depth)
         claims = processor.process_payload(payload)
-        self.ok("sdjwt.disclosures", f"{len(by_digest)} disclosure(s) valid, unique and referenced")
+        self.checks.append(_DISCLOSURES_OK)
 
         self._check_time(claims)
         if policy.sd_jwt_vc:
             self._check_vc(payload, claims)
         missing = policy.required_claims - claims.keys()
         if missing:
-            raise ClaimsInvalid(f"required claim(s) missing: {', '.join(sorted(missing))}", code="claims.required")
+            raise ClaimsInvalid(
+                f"required claim(s) missing: {', '.join(sorted(missing))}", code="claims.required"
+            )
         self._check_key_binding(presentation, kb_jwt, claims, sd_alg)
         self.claims = claims
         if "status" in claims:
-            self.checks.append(
-                Check("status", CheckResult.NOT_APPLICABLE, "status reference present; not checked here")
-            )
+            self.checks.append(_STATUS_NOT_CHECKED)
 
     def _sd_alg(self, payload: Mapping[str, Any]) -> str:
         value = payload.get("_sd_alg", DEFAULT_SD_ALG)  # §4.1.1: default sha-256
         # Case-insensitive on input (some ecosystems write "SHA-256"); RFC 9901 names are lower case.
         name = value.lower() if isinstance(value, str) else None
         if name not in HASH_ALGORITHMS or name not in self.policy.sd_algs:
-            raise VerificationError(f"_sd_alg {value!r} is not an accepted hash algorithm", code="sdjwt.sd_alg")
-        self.ok("sdjwt.sd_alg", f"digest algorithm {name}")
+            raise VerificationError(
+                f"_sd_alg {value!r} is not an accepted hash algorithm", code="sdjwt.sd_alg"
+            )
+        self.checks.append(_SD_ALG_OK)
         return name
 
     # -- §7.1 step 6 ----------------------------------------------------------------------------
@@ -152,7 +180,7 @@ class _Run:
             raise ClaimsInvalid("the credential is not valid yet (nbf)", code="claims.nbf")
         if iat is not None and now + leeway < iat:
             raise ClaimsInvalid("the credential was issued in the future (iat)", code="claims.iat")
-        self.ok("claims.time", "exp/nbf/iat are satisfied" if exp else "no expiry; nbf/iat satisfied")
+        self.checks.append(_TIME_OK)
 
     # -- draft-ietf-oauth-sd-jwt-vc §3.2.2 -------------------------------------------------------
     def _check_vc(self, payload: Mapping[str, Any], claims: Mapping[str, Any]) -> None:
@@ -162,18 +190,19 @@ class _Run:
         accepted = self.policy.accepted_vcts
         if accepted is not None and vct not in accepted:
             raise ClaimsInvalid(f"credential type {vct!r} is not accepted here", code="claims.vct")
-        self.ok("claims.vct", f"credential type {vct}")
-        disclosed = NEVER_DISCLOSABLE.intersection(claims) - payload.keys()
-        if disclosed or any(_has_digests(payload[n]) for n in NEVER_DISCLOSABLE.intersection(payload)):
-            raise ClaimsInvalid(
-                "a claim that must never be selectively disclosable was disclosable: "
-                + ", ".join(sorted(disclosed or NEVER_DISCLOSABLE.intersection(payload))),
-                code="claims.not_disclosable",
-            )
+        self.checks.append(_VCT_OK)
+        # A never-disclosable claim that came from a disclosure is in the processed claims but not
+        # in the signed payload; one with disclosable parts carries digests inside its value.
+        for name in NEVER_DISCLOSABLE.intersection(claims):
+            if name not in payload or _has_digests(payload[name]):
+                raise ClaimsInvalid(
+                    f"{name!r} must never be selectively disclosable (SD-JWT VC §3.2.2)",
+                    code="claims.not_disclosable",
+                )
         iss = claims.get("iss")
         if iss is not None and not isinstance(iss, str):
             raise ClaimsInvalid("iss is not a string", code="claims.iss")
-        self.ok("claims.not_disclosable", "technical claims are in clear")
+        self.checks.append(_CLEAR_OK)
 
     # -- RFC 9901 §7.3 --------------------------------------------------------------------------
     def _check_key_binding(
@@ -181,22 +210,27 @@ class _Run:
     ) -> None:
         policy = self.policy
         if not policy.require_key_binding:
-            message = "not required by policy" + ("; the KB-JWT was not evaluated" if kb_jwt else "")
-            self.checks.append(Check("kb", CheckResult.NOT_APPLICABLE, message))
+            self.checks.append(_KB_IGNORED if kb_jwt else _KB_NOT_REQUIRED)
             return
         if not kb_jwt:  # §7.3 step 2
-            raise KeyBindingInvalid("key binding is required but no KB-JWT was presented", code="kb.missing")
+            raise KeyBindingInvalid(
+                "key binding is required but no KB-JWT was presented", code="kb.missing"
+            )
         cnf = claims.get("cnf")
         holder_jwk = cnf.get("jwk") if isinstance(cnf, dict) else None
         if holder_jwk is None:
             raise KeyBindingInvalid("the credential has no cnf.jwk holder key", code="kb.cnf")
         try:
-            holder_key = public_key_from_jwk(holder_jwk)
+            holder_key = _holder_key(holder_jwk)
         except MalformedInput as exc:
-            raise KeyBindingInvalid(f"cnf.jwk is not a usable key: {exc.message}", code="kb.cnf") from None
+            raise KeyBindingInvalid(
+                f"cnf.jwk is not a usable key: {exc.message}", code="kb.cnf"
+            ) from None
         jws = CompactJws.parse(kb_jwt, what="KB-JWT")
         if jws.header.get("typ") != KB_TYP:  # §7.3 step 5.4
-            raise KeyBindingInvalid(f"KB-JWT typ is {jws.header.get('typ')!r}, not 'kb+jwt'", code="kb.typ")
+            raise KeyBindingInvalid(
+                f"KB-JWT typ is {jws.header.get('typ')!r}, not 'kb+jwt'", code="kb.typ"
+            )
         try:
             jws.verify(holder_key, policy.algorithms)  # §7.3 steps 5.2-5.3
         except VerificationError as exc:
@@ -206,21 +240,29 @@ class _Run:
         if type(iat) is bool or not isinstance(iat, int | float):
             raise KeyBindingInvalid("KB-JWT iat is missing or not a NumericDate", code="kb.iat")
         if iat > policy.now + policy.leeway_seconds or policy.now - iat > policy.max_kb_age_seconds:
-            raise KeyBindingInvalid("KB-JWT iat is outside the accepted window", code="kb.iat")  # 5.5
+            raise KeyBindingInvalid(
+                "KB-JWT iat is outside the accepted window", code="kb.iat"
+            )  # 5.5
         self._match(kb, "nonce", policy.expected_nonce)  # §7.3 step 5.6
         self._match(kb, "aud", policy.expected_aud)
         sd_hash = kb.get("sd_hash")
         expected = b64url_encode(
-            HASH_ALGORITHMS[sd_alg](presentation[: len(presentation) - len(kb_jwt)].encode("ascii")).digest()
+            HASH_ALGORITHMS[sd_alg](
+                presentation[: len(presentation) - len(kb_jwt)].encode("ascii")
+            ).digest()
         )
         if not isinstance(sd_hash, str) or not hmac.compare_digest(sd_hash, expected):  # 5.7
-            raise KeyBindingInvalid("KB-JWT sd_hash does not match the presented SD-JWT", code="kb.sd_hash")
-        self.ok("kb", "key binding verified (holder signature, iat, nonce, aud, sd_hash)")
+            raise KeyBindingInvalid(
+                "KB-JWT sd_hash does not match the presented SD-JWT", code="kb.sd_hash"
+            )
+        self.checks.append(_KB_OK)
 
     def _match(self, kb: Mapping[str, Any], claim: str, expected: str | None) -> None:
         value = kb.get(claim)
         if not isinstance(value, str):
-            raise KeyBindingInvalid(f"KB-JWT {claim} is missing or not a string", code=f"kb.{claim}")
+            raise KeyBindingInvalid(
+                f"KB-JWT {claim} is missing or not a string", code=f"kb.{claim}"
+            )
         if expected is None:
             self.checks.append(
                 Check(
@@ -233,6 +275,31 @@ class _Run:
             raise KeyBindingInvalid(f"KB-JWT {claim} does not match", code=f"kb.{claim}")
 
 
+_HOLDER_KEYS: dict[tuple[object, ...], PublicKey] = {}
+_HOLDER_KEY_CACHE_SIZE = 4096
+
+
+def _holder_key(jwk: object) -> PublicKey:
+    """``cnf.jwk`` as a key object, parsed (and its point validated) once per distinct holder key."""
+    if type(jwk) is not dict:
+        return public_key_from_jwk(jwk)
+    cache_key = (
+        jwk.get("kty"),
+        jwk.get("crv"),
+        jwk.get("x"),
+        jwk.get("y"),
+        jwk.get("pub"),
+        len(jwk),
+    )
+    key = _HOLDER_KEYS.get(cache_key)
+    if key is None:
+        key = public_key_from_jwk(jwk)
+        if len(_HOLDER_KEYS) >= _HOLDER_KEY_CACHE_SIZE:
+            _HOLDER_KEYS.pop(next(iter(_HOLDER_KEYS)))  # evict the oldest entry
+        _HOLDER_KEYS[cache_key] = key
+    return key
+
+
 def _resolvable(resolver: IssuerKeyResolver, jws: CompactJws) -> bool:
     try:
         resolver.resolve(jws.header, jws.payload_object())
@@ -242,10 +309,11 @@ def _resolvable(resolver: IssuerKeyResolver, jws: CompactJws) -> bool:
 
 
 def _has_digests(value: Any) -> bool:
-    if isinstance(value, dict):
-        return "_sd" in value or "..." in value or any(_has_digests(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_digests(v) for v in value)
+    kind = type(value)
+    if kind is dict:
+        if "_sd" in value or "..." in value:
+            return True
+        return any(_has_digests(v) for v in value.values() if type(v) in (dict, list))
+    if kind is list:
+        return any(_has_digests(v) for v in value if type(v) in (dict, list))
     return False
-
-

@@ -79,9 +79,13 @@ def write_key_dir(
     private = {**jwk_from_private_key(key), "kid": public["kid"], "alg": alg}
     _write_private(directory / "private.jwk", json.dumps(private, indent=2).encode() + b"\n")
     encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+        serialization.BestAvailableEncryption(passphrase)
+        if passphrase
+        else serialization.NoEncryption()
     )
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+    )
     _write_private(directory / "private.pem", pem)
     (directory / "jwks.json").write_text(json.dumps({"keys": [public]}, indent=2) + "\n")
     return public

@@ -38,7 +38,9 @@ class JwksResolver:
     ``issuer`` optionally binds the set to one ``iss`` value (compared exactly).
     """
 
-    def __init__(self, jwks: Mapping[str, Any], *, issuer: str | None = None, source: str = "JWKS") -> None:
+    def __init__(
+        self, jwks: Mapping[str, Any], *, issuer: str | None = None, source: str = "JWKS"
+    ) -> None:
         keys = jwks.get("keys") if isinstance(jwks, Mapping) else None
         if not isinstance(keys, list) or not keys:
             raise MalformedInput("a JWK Set needs a non-empty 'keys' array", code="input.jwks")

@@ -1,0 +1,1 @@
+"""civicred issuer: authentic sources → credential types → signing → delivery → lifecycle."""

@@ -1,0 +1,76 @@
+"""From authentic-source records to credential claims, one builder per credential type.
+
+Paper (QR) documents and wallet credentials are generated from the same builders so that they
+never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+Claims = dict[str, Any]
+ISSUING_AUTHORITY = {
+    "id": "BE:CBSS",
+    "name": "Crossroads Bank for Social Security (dev)",
+    "country": "BE",
+}
+
+
+def _age_on(birth: str, today: date) -> int:
+    born = date.fromisoformat(birth)
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def social_status_claims(person: Mapping[str, Any], today: date) -> Claims:
+    """The MyBenefits-style attestation: every current status, and the derived, reason-free
+    ``reduced_tariff_eligible`` a venue asks for (DOMAIN §6.2.3)."""
+    current = [
+        dict(s)
+        for s in person["social_statuses"]
+        if date.fromisoformat(s["valid_from"]) <= today <= date.fromisoformat(s["valid_until"])
+    ]
+    if not current:
+        raise ValueError("the person has no current social status")
+    return {
+        "issuing_authority": dict(ISSUING_AUTHORITY),
+        "valid_from": min(s["valid_from"] for s in current),
+        "valid_until": max(s["valid_until"] for s in current),
+        "reduced_tariff_eligible": True,
+        "family_name": person["family_name"],
+        "given_name": person["given_name"],
+        "birth_date": person["birth_date"],
+        "age_over_65": _age_on(person["birth_date"], today) >= 65,
+        "personal_administrative_number": person["personal_administrative_number"],
+        "municipality_nis": person["municipality_nis"],
+        "social_statuses": current,
+    }
+
+
+def ehic_claims(person: Mapping[str, Any], today: date) -> Claims:
+    """EHIC with the DC4EU rulebook claim names (``urn:eudi:ehic:1``)."""
+    insurance = person["health_insurance"]
+    institution = f"{insurance['country']}:{insurance['institution_id']}"
+    return {
+        "personal_administrative_number": person["personal_administrative_number"],
+        "document_number": insurance["institution_id"].rjust(10, "0") + insurance["card_serial"],
+        "issuing_authority": {"id": "BE:CBSS", "name": ISSUING_AUTHORITY["name"], "country": "BE"},
+        "authentic_source": {"id": institution, "name": insurance["institution_name"]},
+        "date_of_issuance": today.isoformat(),
+        "date_of_expiry": insurance["coverage_until"],
+        "starting_date": insurance["coverage_from"],
+        "ending_date": insurance["coverage_until"],
+        "attestation_legal_category": "PuB-EAA",
+        "subject": {
+            "family_name": person["family_name"],
+            "given_name": person["given_name"],
+            "date_of_birth": person["birth_date"],
+        },
+    }
+
+
+CLAIM_BUILDERS: dict[str, Callable[[Mapping[str, Any], date], Claims]] = {
+    "social-status": social_status_claims,
+    "ehic": ehic_claims,
+}
