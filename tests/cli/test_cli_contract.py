@@ -80,7 +80,10 @@ def test_issue_present_verify_json(keys: Path, credential: Path) -> None:
     assert all({"code", "ok", "message"} <= c.keys() for c in report["checks"])
     assert report["claims"]["given_name"] == "Marie"
     # locality is not disclosable (always shown); street_address was disclosed on request
-    assert report["claims"]["address"] == {"street_address": "Rue de la Loi 16", "locality": "Bruxelles"}
+    assert report["claims"]["address"] == {
+        "street_address": "Rue de la Loi 16",
+        "locality": "Bruxelles",
+    }
     assert "family_name" not in report["claims"]
     assert report["claims"]["nationalities"] == ["BE"]  # FR not disclosed
 
