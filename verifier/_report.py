@@ -89,6 +89,7 @@ def outcome_of(checks: Iterable[Check]) -> Outcome:
 
 _EXCEPTION_BY_PREFIX: tuple[tuple[str, type[VerificationError]], ...] = (
     ("input", MalformedInput),
+    ("qr", MalformedInput),
     ("jws", SignatureInvalid),
     ("issuer", UntrustedIssuer),
     ("sdjwt", DisclosureInvalid),
