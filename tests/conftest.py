@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,46 @@ def issuer_signer() -> LocalSigner:
 @pytest.fixture
 def holder_signer() -> LocalSigner:
     return LocalSigner(generate_private_key("ES256"))
+
+
+DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A PostgreSQL URL isolated in a fresh schema, dropped afterwards.
+
+    Skips where no server is reachable (a laptop) unless ``CIVICRED_REQUIRE_POSTGRES=1`` (CI),
+    where an unreachable server fails the test instead.
+    """
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    base = os.environ.get("CIVICRED_TEST_POSTGRES_URL", DEFAULT_TEST_POSTGRES_URL)
+    admin = create_engine(base, connect_args={"connect_timeout": 3})
+    schema = "t_" + secrets.token_hex(6)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        if os.environ.get("CIVICRED_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required but unreachable at {base}: {exc.orig}")
+        pytest.skip(f"no PostgreSQL reachable at {base} (set CIVICRED_TEST_POSTGRES_URL)")
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test on a SQLite file and on PostgreSQL (marker ``postgres``)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        yield from _postgres_schema_url(request)

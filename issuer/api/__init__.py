@@ -1,0 +1,23 @@
+"""The issuer's HTTP API (FastAPI). Thin routers over :mod:`issuer.services`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from issuer.api import _status
+from issuer.services import IssuerServices
+
+
+def create_app(services: IssuerServices) -> FastAPI:
+    app = FastAPI(title="civicred issuer", version="0.1.0")
+    app.state.services = services
+    app.include_router(_status.router)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+__all__ = ["create_app"]

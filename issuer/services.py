@@ -1,0 +1,37 @@
+"""The issuer's service container: settings, database, keys and domain services, built once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from issuer.issuance import CredentialIssuer
+from issuer.settings import IssuerSettings
+from issuer.status import StatusService
+from issuer.storage import Database
+from verifier.signing import Signer
+
+
+@dataclass
+class IssuerServices:
+    settings: IssuerSettings
+    db: Database
+    document_signer: Signer
+    status_signer: Signer
+    status: StatusService
+    credentials: CredentialIssuer
+
+    @classmethod
+    def build(
+        cls, settings: IssuerSettings, *, document_signer: Signer, status_signer: Signer
+    ) -> IssuerServices:
+        db = Database(settings.database_url)
+        db.migrate()
+        return cls(
+            settings=settings,
+            db=db,
+            document_signer=document_signer,
+            status_signer=status_signer,
+            status=StatusService(db, settings, status_signer, clock=lambda: datetime.now(UTC)),
+            credentials=CredentialIssuer(settings.credential_issuer, document_signer),
+        )

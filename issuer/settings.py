@@ -1,0 +1,31 @@
+"""The issuer's one settings class (environment prefix ``CIVICRED_ISSUER_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IssuerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CIVICRED_ISSUER_", extra="ignore")
+
+    database_url: str = "sqlite:///var/issuer/issuer.db"
+    #: The ``iss`` of our credentials, as registered in the trust registry.
+    credential_issuer: str = "https://issuer.civicred.localhost"
+    #: Where this service is reachable; status-list URIs are built from it.
+    public_base_url: str = "http://127.0.0.1:8701"
+    issuer_id: str = "BE:CBSS"
+    keys_dir: Path = Path("var/issuer/keys")
+    registry_url: str = "http://127.0.0.1:8700"
+    registry_admin_token: str = Field(default="dev-admin-token-DEV-ONLY", repr=False)
+    admin_tokens: list[str] = Field(
+        default_factory=lambda: ["dev-issuer-token-DEV-ONLY"], repr=False
+    )
+    #: Entries per status list: large and fixed-size for herd privacy (ARF Topic 7).
+    status_list_size: int = 1 << 20
+    #: A list is closed for new allocations once this share of it is used.
+    status_list_fill_limit: float = 0.5
+    status_list_ttl_seconds: int = 3600
+    status_list_validity_seconds: int = 24 * 3600

@@ -1,0 +1,247 @@
+"""Token Status Lists on the issuer side: allocation, revocation, publication.
+
+- Lists are large and fixed-size (herd privacy, ARF Topic 7) with 2-bit entries (VALID, INVALID,
+  SUSPENDED; draft-ietf-oauth-status-list §7.1).
+- Indices are random and unique (HAIP; §12.5 of the draft): a random index is inserted under a
+  unique constraint, so N replicas sharing one database never hand out the same index.
+- A list is published (signed tokens stored) when it is created, so no credential ever carries a
+  reference to a list that is not yet served.
+- INVALID is final: there is no un-revoke (ARF). SUSPENDED can be reinstated.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from issuer.settings import IssuerSettings
+from issuer.storage import AuditRow, Database, StatusEntryRow, StatusListRow
+from verifier.signing import Signer
+from verifier.status import StatusList, TokenStatus, encode_status_list_cwt, encode_status_list_jwt
+
+MAX_ALLOCATION_ATTEMPTS = 64
+_ALLOWED = {
+    (TokenStatus.VALID, TokenStatus.INVALID),
+    (TokenStatus.VALID, TokenStatus.SUSPENDED),
+    (TokenStatus.SUSPENDED, TokenStatus.VALID),
+    (TokenStatus.SUSPENDED, TokenStatus.INVALID),
+}
+
+
+class StatusError(Exception):
+    """A status change that is not allowed, or an unknown credential or group."""
+
+
+@dataclass(frozen=True)
+class StatusAllocation:
+    credential_id: str
+    list_id: str
+    index: int
+    uri: str
+
+    def claim(self) -> dict[str, dict[str, object]]:
+        """The Referenced Token's ``status`` claim (draft §6.1)."""
+        return {"status_list": {"idx": self.index, "uri": self.uri}}
+
+
+@dataclass(frozen=True)
+class PublishedList:
+    list_id: str
+    uri: str
+    token_jwt: str
+    token_cwt: bytes
+    published_at: datetime
+    expires_at: datetime
+
+
+class StatusService:
+    def __init__(
+        self,
+        db: Database,
+        settings: IssuerSettings,
+        signer: Signer,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._signer = signer
+        self._clock = clock
+
+    # -- allocation --------------------------------------------------------------------------
+    def allocate(self, *, group_id: str | None = None) -> StatusAllocation:
+        """A fresh random index on an open, published list (a new list is made when needed)."""
+        for _ in range(MAX_ALLOCATION_ATTEMPTS):
+            with self._db.session() as session:
+                row = session.scalars(
+                    select(StatusListRow).where(
+                        StatusListRow.open, StatusListRow.published_at.is_not(None)
+                    )
+                ).first()
+                if row is None:
+                    row = self._create_list(session)
+                allocation = self._try_index(session, row, group_id)
+            if allocation is not None:
+                return allocation
+        raise StatusError("could not allocate a status index (lists too full?)")
+
+    def _try_index(
+        self, session: Session, row: StatusListRow, group_id: str | None
+    ) -> StatusAllocation | None:
+        index = secrets.randbelow(row.size)
+        credential_id = secrets.token_hex(16)
+        try:
+            with session.begin_nested():
+                session.add(
+                    StatusEntryRow(
+                        list_id=row.id,
+                        idx=index,
+                        credential_id=credential_id,
+                        group_id=group_id,
+                        status=int(TokenStatus.VALID),
+                        allocated_at=self._clock(),
+                    )
+                )
+                session.flush()
+        except IntegrityError:
+            return None  # the index was taken: draw again
+        limit = int(row.size * self._settings.status_list_fill_limit)
+        session.execute(
+            update(StatusListRow)
+            .where(StatusListRow.id == row.id)
+            .values(allocated=StatusListRow.allocated + 1, open=StatusListRow.allocated + 1 < limit)
+        )
+        return StatusAllocation(credential_id, row.id, index, row.uri)
+
+    def _create_list(self, session: Session) -> StatusListRow:
+        list_id = secrets.token_hex(8)
+        row = StatusListRow(
+            id=list_id,
+            uri=f"{self._settings.public_base_url.rstrip('/')}/status/{list_id}",
+            bits=2,
+            size=self._settings.status_list_size,
+            allocated=0,
+            open=True,
+            version=0,
+            created_at=self._clock(),
+        )
+        session.add(row)
+        session.flush()
+        self._render(session, row)  # published before any index of it is handed out
+        return row
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def set_status(self, credential_id: str, status: TokenStatus, *, actor: str) -> None:
+        with self._db.session() as session:
+            entry = session.scalars(
+                select(StatusEntryRow).where(StatusEntryRow.credential_id == credential_id)
+            ).first()
+            if entry is None:
+                raise StatusError(f"unknown credential {credential_id}")
+            self._change(session, [entry], status, actor, f"credential:{credential_id}")
+
+    def set_group_status(self, group_id: str, status: TokenStatus, *, actor: str) -> int:
+        """Revoke / suspend / reinstate every credential of a batch at once."""
+        with self._db.session() as session:
+            entries = list(
+                session.scalars(select(StatusEntryRow).where(StatusEntryRow.group_id == group_id))
+            )
+            if not entries:
+                raise StatusError(f"unknown group {group_id}")
+            self._change(session, entries, status, actor, f"group:{group_id}")
+            return len(entries)
+
+    def _change(
+        self,
+        session: Session,
+        entries: list[StatusEntryRow],
+        status: TokenStatus,
+        actor: str,
+        target: str,
+    ) -> None:
+        for entry in entries:
+            current = TokenStatus(entry.status)
+            if current == status:
+                continue
+            if (current, status) not in _ALLOWED:
+                raise StatusError(f"cannot change a {current.name} credential to {status.name}")
+            entry.status = int(status)
+            entry.changed_at = self._clock()
+        session.add(
+            AuditRow(
+                at=self._clock(),
+                actor=actor,
+                action=f"status:{status.name}",
+                target=target,
+                detail="",
+            )
+        )
+        list_ids = {e.list_id for e in entries}
+        session.execute(
+            update(StatusListRow)
+            .where(StatusListRow.id.in_(list_ids))
+            .values(version=StatusListRow.version + 1)
+        )
+        session.flush()
+        for row in session.scalars(select(StatusListRow).where(StatusListRow.id.in_(list_ids))):
+            self._render(session, row)
+
+    # -- publication -------------------------------------------------------------------------
+    def _render(self, session: Session, row: StatusListRow) -> None:
+        status_list = StatusList(row.size, bits=row.bits)
+        for idx, value in session.execute(
+            select(StatusEntryRow.idx, StatusEntryRow.status).where(
+                StatusEntryRow.list_id == row.id, StatusEntryRow.status != int(TokenStatus.VALID)
+            )
+        ):
+            status_list.set(idx, value)
+        now = self._clock()
+        iat = int(now.timestamp())
+        exp = iat + self._settings.status_list_validity_seconds
+        common = {
+            "uri": row.uri,
+            "signer": self._signer,
+            "iat": iat,
+            "exp": exp,
+            "ttl": self._settings.status_list_ttl_seconds,
+        }
+        row.token_jwt = encode_status_list_jwt(status_list, **common)  # type: ignore[arg-type]
+        row.token_cwt = encode_status_list_cwt(status_list, **common)  # type: ignore[arg-type]
+        row.published_at = now
+        row.published_version = row.version
+
+    def published(self, list_id: str) -> PublishedList | None:
+        """The served tokens; re-signed first when they are older than their ``ttl``."""
+        with self._db.session() as session:
+            row = session.get(StatusListRow, list_id)
+            if row is None or row.published_at is None:
+                return None
+            published_at = row.published_at.replace(tzinfo=row.published_at.tzinfo or UTC)
+            if self._clock() - published_at >= timedelta(
+                seconds=self._settings.status_list_ttl_seconds
+            ):
+                self._render(session, row)
+                published_at = row.published_at
+            assert row.token_jwt is not None and row.token_cwt is not None
+            return PublishedList(
+                row.id,
+                row.uri,
+                row.token_jwt,
+                row.token_cwt,
+                published_at,
+                published_at + timedelta(seconds=self._settings.status_list_validity_seconds),
+            )
+
+    def list_uris(self) -> list[str]:
+        with self._db.session() as session:
+            return list(
+                session.scalars(
+                    select(StatusListRow.uri).where(StatusListRow.published_at.is_not(None))
+                )
+            )

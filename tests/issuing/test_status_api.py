@@ -1,0 +1,106 @@
+"""The issuer's status endpoints over HTTP (real ASGI app, real signatures)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from issuer.api import create_app
+from issuer.services import IssuerServices
+from issuer.settings import IssuerSettings
+from verifier.jose import CREDENTIAL_ALGORITHMS
+from verifier.signing import LocalSigner, generate_private_key
+from verifier.status import (
+    STATUS_LIST_CWT_MEDIA_TYPE,
+    STATUS_LIST_JWT_MEDIA_TYPE,
+    TokenStatus,
+    decode_status_list_jwt,
+)
+
+TOKEN = "test-admin-token"
+
+
+@pytest.fixture
+def services(tmp_path) -> IssuerServices:  # type: ignore[no-untyped-def]
+    settings = IssuerSettings(
+        database_url=f"sqlite:///{tmp_path / 'issuer.db'}",
+        status_list_size=2048,
+        admin_tokens=[TOKEN],
+        public_base_url="http://testserver",
+    )
+    signer = LocalSigner(generate_private_key("ES256"))
+    return IssuerServices.build(settings, document_signer=signer, status_signer=signer)
+
+
+@pytest.fixture
+async def client(services: IssuerServices):  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=create_app(services))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.mark.anyio
+async def test_status_list_served_as_jwt_and_cwt(
+    client: httpx.AsyncClient, services: IssuerServices
+) -> None:
+    a = services.status.allocate()
+    path = a.uri.removeprefix("http://testserver")
+    jwt = await client.get(path)
+    assert jwt.status_code == 200
+    assert jwt.headers["content-type"] == STATUS_LIST_JWT_MEDIA_TYPE
+    assert "max-age=" in jwt.headers["cache-control"] and jwt.headers["etag"]
+    cwt = await client.get(path, headers={"Accept": STATUS_LIST_CWT_MEDIA_TYPE})
+    assert cwt.headers["content-type"] == STATUS_LIST_CWT_MEDIA_TYPE
+    assert cwt.content[:1] in (b"\xd2", b"\x84")  # COSE_Sign1 (tag 18) — binary, not text
+    again = await client.get(path, headers={"If-None-Match": jwt.headers["etag"]})
+    assert again.status_code == 304
+    assert (await client.get("/status/doesnotexist")).status_code == 404
+
+
+@pytest.mark.anyio
+async def test_revocation_requires_admin_and_flips_the_list(
+    client: httpx.AsyncClient, services: IssuerServices
+) -> None:
+    a = services.status.allocate()
+    url = f"/admin/credentials/{a.credential_id}/status"
+    assert (await client.post(url, json={"status": "invalid"})).status_code == 401
+    wrong = await client.post(
+        url, json={"status": "invalid"}, headers={"Authorization": "Bearer nope"}
+    )
+    assert wrong.status_code == 403
+    bad = await client.post(
+        url, json={"status": "revoked!"}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert bad.status_code == 422
+    # nothing changed so far
+    token = (await client.get(a.uri.removeprefix("http://testserver"))).text
+    key = services.status_signer.public_key()
+    now = int(services.status.published(a.list_id).published_at.timestamp())  # type: ignore[union-attr]
+    decoded = decode_status_list_jwt(
+        token, key=key, policy=CREDENTIAL_ALGORITHMS, expected_uri=a.uri, now=now
+    )
+    assert decoded.status(a.index) == TokenStatus.VALID
+    ok = await client.post(
+        url, json={"status": "invalid"}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert ok.status_code == 204
+    token = (await client.get(a.uri.removeprefix("http://testserver"))).text
+    decoded = decode_status_list_jwt(
+        token, key=key, policy=CREDENTIAL_ALGORITHMS, expected_uri=a.uri, now=now
+    )
+    assert decoded.status(a.index) == TokenStatus.INVALID
+    final = await client.post(
+        url, json={"status": "valid"}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert final.status_code == 409
+    unknown = await client.post(
+        "/admin/credentials/nope/status",
+        json={"status": "invalid"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert unknown.status_code == 404
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
