@@ -98,7 +98,11 @@ class _Run:
                 f"the presentation exceeds {limits.max_token_chars} characters", code="input.size"
             )
         presentation = presentation.strip()
+        hashed = None
         if presentation.startswith("{"):
+            # sd_hash covers the compact form built from the *first* signature (RFC 9901 §8.1,
+            # §8.3); the signature we verify is the first one whose key we trust.
+            hashed = to_compact(presentation)
             presentation = to_compact(presentation, pick=lambda jws: _resolvable(resolver, jws))
         parts = presentation.split("~")
         if len(parts) < 2:
@@ -150,7 +154,7 @@ class _Run:
             raise ClaimsInvalid(
                 f"required claim(s) missing: {', '.join(sorted(missing))}", code="claims.required"
             )
-        self._check_key_binding(presentation, kb_jwt, claims, sd_alg)
+        self._check_key_binding(hashed or presentation, kb_jwt, claims, sd_alg)
         self.claims = claims
         if "status" in claims:
             self.checks.append(_STATUS_NOT_CHECKED)
