@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from issuer.issuance import CredentialIssuer
 from issuer.settings import IssuerSettings
-from issuer.status import StatusService
+from issuer.status import JtiRevocationService, StatusService
 from issuer.storage import Database
 from verifier.signing import Signer
 
@@ -19,6 +19,7 @@ class IssuerServices:
     document_signer: Signer
     status_signer: Signer
     status: StatusService
+    revocation: JtiRevocationService
     credentials: CredentialIssuer
 
     @classmethod
@@ -27,11 +28,13 @@ class IssuerServices:
     ) -> IssuerServices:
         db = Database(settings.database_url)
         db.migrate()
+        clock = lambda: datetime.now(UTC)  # noqa: E731 - the one wall clock of the service
         return cls(
             settings=settings,
             db=db,
             document_signer=document_signer,
             status_signer=status_signer,
-            status=StatusService(db, settings, status_signer, clock=lambda: datetime.now(UTC)),
+            status=StatusService(db, settings, status_signer, clock=clock),
+            revocation=JtiRevocationService(db, settings, status_signer, clock=clock),
             credentials=CredentialIssuer(settings.credential_issuer, document_signer),
         )

@@ -29,3 +29,5 @@ class IssuerSettings(BaseSettings):
     status_list_fill_limit: float = 0.5
     status_list_ttl_seconds: int = 3600
     status_list_validity_seconds: int = 24 * 3600
+    #: jtis per paper-document revocation list (size-limited lists, EHIC PDF QR PoC §2.3.2).
+    revocation_list_capacity: int = 10_000

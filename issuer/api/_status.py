@@ -41,6 +41,10 @@ class StatusChange(BaseModel):
     status: Literal["valid", "invalid", "suspended"]
 
 
+class DocumentRevocation(BaseModel):
+    jti: str
+
+
 _STATUS = {
     "valid": TokenStatus.VALID,
     "invalid": TokenStatus.INVALID,
@@ -67,6 +71,32 @@ def change_group(
     except StatusError as exc:
         raise HTTPException(409 if "cannot change" in str(exc) else 404, str(exc)) from None
     return {"changed": count}
+
+
+@router.get("/revocation/{list_id}")
+def revocation_list(list_id: str, request: Request, services: Services) -> Response:
+    """A signed jti revocation list (the ``rid`` of paper documents; docs/revocation-lists.md)."""
+    token = services.revocation.published(list_id)
+    if token is None:
+        raise HTTPException(404, "no such revocation list")
+    body = token.encode("ascii")
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={services.settings.status_list_ttl_seconds}",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/jwt", headers=headers)
+
+
+@router.post("/admin/documents/revoke", status_code=204)
+def revoke_document(change: DocumentRevocation, services: Services, actor: Admin) -> None:
+    """Revoke a paper document by its ``jti`` (final)."""
+    try:
+        services.revocation.revoke(change.jti, actor=actor)
+    except StatusError as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 @router.get("/status")

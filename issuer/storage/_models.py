@@ -73,3 +73,29 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(256))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class RevocationListRow(Base):
+    """A size-limited jti revocation list (the ``rid`` of a paper document)."""
+
+    __tablename__ = "revocation_lists"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uri: Mapped[str] = mapped_column(String(512), unique=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+    assigned: Mapped[int] = mapped_column(Integer, default=0)
+    open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    token: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RevocationEntryRow(Base):
+    """A jti assigned to a list at issuance; ``revoked_at`` set when it is revoked."""
+
+    __tablename__ = "revocation_entries"
+
+    jti: Mapped[str] = mapped_column(String(128), primary_key=True)
+    list_id: Mapped[str] = mapped_column(ForeignKey("revocation_lists.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

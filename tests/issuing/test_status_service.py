@@ -151,3 +151,29 @@ def test_stale_tokens_are_resigned_on_read(database_url: str, signer: LocalSigne
     second = service.published(a.list_id)
     assert first is not None and second is not None
     assert second.published_at > first.published_at and second.token_jwt != first.token_jwt
+
+
+def test_jti_revocation_lists(database_url: str, signer: LocalSigner) -> None:
+    from issuer.status import JtiRevocationService
+    from verifier.revocation import decode_revocation_list
+
+    settings = IssuerSettings(database_url=database_url, revocation_list_capacity=3)
+    db = Database(database_url)
+    db.migrate()
+    service = JtiRevocationService(db, settings, signer, clock=lambda: NOW)
+    assignments = [service.assign() for _ in range(7)]
+    assert len({a.jti for a in assignments}) == 7 and all(
+        a.jti.startswith("urn:uuid:") for a in assignments
+    )
+    assert len({a.rid for a in assignments}) == 3  # capacity 3: lists roll over
+    first = assignments[0]
+    service.revoke(first.jti, actor="test")
+    list_id = first.rid.rsplit("/", 1)[-1]
+    token = service.published(list_id)
+    assert token is not None
+    decoded = decode_revocation_list(
+        token, key=signer.public_key(), policy=CREDENTIAL_ALGORITHMS, expected_rid=first.rid
+    )
+    assert decoded.is_revoked(first.jti) and not decoded.is_revoked(assignments[1].jti)
+    with pytest.raises(StatusError):
+        service.revoke("urn:uuid:unknown", actor="test")

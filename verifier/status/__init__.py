@@ -1,0 +1,41 @@
+"""IETF Token Status List (draft-ietf-oauth-status-list-20): the list, its JWT and CWT tokens,
+and the Referenced Token's ``status`` claim. Verification takes ``now`` and a trusted key as
+inputs; nothing here reads the clock or the network.
+"""
+
+from verifier.status._cwt import decode_status_list_cwt, encode_status_list_cwt
+from verifier.status._decode import decode_status_list_token
+from verifier.status._jwt import decode_status_list_jwt, encode_status_list_jwt
+from verifier.status._list import ALLOWED_BITS, DEFAULT_MAX_ENTRIES, StatusList, TokenStatus
+from verifier.status._media import (
+    STATUS_LIST_CWT_MEDIA_TYPE,
+    STATUS_LIST_JWT_MEDIA_TYPE,
+    STATUS_LIST_JWT_TYP,
+)
+from verifier.status._reference import StatusReference
+from verifier.status._token import (
+    DEFAULT_MAX_TOKEN_BYTES,
+    STATUS_ERROR_CODES,
+    StatusListToken,
+    TokenFormat,
+)
+
+__all__ = [
+    "ALLOWED_BITS",
+    "DEFAULT_MAX_ENTRIES",
+    "DEFAULT_MAX_TOKEN_BYTES",
+    "STATUS_ERROR_CODES",
+    "STATUS_LIST_CWT_MEDIA_TYPE",
+    "STATUS_LIST_JWT_MEDIA_TYPE",
+    "STATUS_LIST_JWT_TYP",
+    "StatusList",
+    "StatusListToken",
+    "StatusReference",
+    "TokenFormat",
+    "TokenStatus",
+    "decode_status_list_cwt",
+    "decode_status_list_jwt",
+    "decode_status_list_token",
+    "encode_status_list_cwt",
+    "encode_status_list_jwt",
+]
