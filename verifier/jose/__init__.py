@@ -14,12 +14,14 @@ from verifier.jose._algorithms import (
 from verifier.jose._b64 import b64url_decode, b64url_encode
 from verifier.jose._json import dumps_compact, loads_json, loads_object
 from verifier.jose._jwk import (
+    cached_public_key_from_jwk,
     jwk_from_private_key,
     jwk_from_public_key,
     jwk_thumbprint,
     private_key_from_jwk,
     public_jwk,
     public_key_from_jwk,
+    public_members,
 )
 from verifier.jose._jws import CompactJws, JwsSigner, sign_compact, sign_compact_json
 
@@ -37,6 +39,7 @@ __all__ = [
     "algorithm_for_key",
     "b64url_decode",
     "b64url_encode",
+    "cached_public_key_from_jwk",
     "dumps_compact",
     "jwk_from_private_key",
     "jwk_from_public_key",
@@ -46,6 +49,7 @@ __all__ = [
     "private_key_from_jwk",
     "public_jwk",
     "public_key_from_jwk",
+    "public_members",
     "sign_compact",
     "sign_compact_json",
 ]

@@ -156,3 +156,34 @@ def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
 def public_jwk(jwk: Mapping[str, Any]) -> dict[str, Any]:
     """The JWK without its private members."""
     return {k: v for k, v in jwk.items() if k not in _PRIVATE_MEMBERS}
+
+
+_KEY_CACHE: dict[tuple[object, ...], PublicKey] = {}
+_KEY_CACHE_SIZE = 4096
+
+
+def cached_public_key_from_jwk(jwk: object) -> PublicKey:
+    """:func:`public_key_from_jwk`, memoised per distinct public JWK (bounded, oldest evicted).
+
+    Holder keys (``cnf.jwk``) recur: validating the point once per holder is enough.
+    """
+    if type(jwk) is not dict:
+        return public_key_from_jwk(jwk)
+    cache_key = tuple(sorted((k, v) for k, v in jwk.items() if isinstance(v, str)))
+    if len(cache_key) != len(jwk):  # non-string members: not cacheable, let the parser judge
+        return public_key_from_jwk(jwk)
+    key = _KEY_CACHE.get(cache_key)
+    if key is None:
+        key = public_key_from_jwk(jwk)
+        if len(_KEY_CACHE) >= _KEY_CACHE_SIZE:
+            _KEY_CACHE.pop(next(iter(_KEY_CACHE)))
+        _KEY_CACHE[cache_key] = key
+    return key
+
+
+def public_members(jwk: Mapping[str, Any]) -> dict[str, Any]:
+    """The RFC 7638 required members of a public JWK (what ``cnf.jwk`` needs), in that order."""
+    members = _THUMBPRINT_MEMBERS.get(str(jwk.get("kty")))
+    if members is None:
+        raise MalformedInput(f"unsupported JWK key type {jwk.get('kty')!r}", code="input.jwk")
+    return {m: jwk[m] for m in members}

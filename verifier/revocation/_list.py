@@ -110,17 +110,14 @@ def decode_revocation_list(
         raise StatusUnavailable(
             "the revocation list is not the one the document names", code="revocation.rid"
         )
-    numbers = [claims.get(n) for n in ("issued_at", "next_update", "capacity")]
-    if not all(type(n) is int and n >= 0 for n in numbers):
-        raise MalformedInput(
-            "issued_at, next_update and capacity must be integers", code="revocation.format"
-        )
+    issued_at = _non_negative_int(claims.get("issued_at"), "issued_at")
+    next_update = _non_negative_int(claims.get("next_update"), "next_update")
+    capacity = _non_negative_int(claims.get("capacity"), "capacity")
     revoked = claims.get("revoked")
     if not isinstance(revoked, list) or not all(
         isinstance(j, str) and 0 < len(j) <= MAX_JTI_LENGTH for j in revoked
     ):
         raise MalformedInput("revoked must be an array of jti strings", code="revocation.format")
-    issued_at, next_update, capacity = (int(n) for n in numbers)  # type: ignore[call-overload]
     if len(revoked) > capacity:
         raise MalformedInput(
             "the list holds more entries than its capacity", code="revocation.format"
@@ -128,3 +125,9 @@ def decode_revocation_list(
     return RevocationList(
         expected_rid, issued_at, next_update, capacity, frozenset(revoked), _x5c(jws.header)
     )
+
+
+def _non_negative_int(value: object, name: str) -> int:
+    if type(value) is not int or value < 0:
+        raise MalformedInput(f"{name} must be a non-negative integer", code="revocation.format")
+    return value

@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from verifier._errors import IssuanceError, MalformedInput
 from verifier.jose import (
     b64url_encode,
+    cached_public_key_from_jwk,
     dumps_compact,
-    jwk_from_public_key,
-    public_key_from_jwk,
+    public_members,
     sign_compact,
 )
 from verifier.sdjwt._disclosure import (
@@ -61,6 +61,8 @@ class IssuedSdJwt:
 class _Builder:
     def __init__(self, disclosable: set[Path], sd_alg: str, decoys: bool) -> None:
         self.pending = set(disclosable)
+        # Paths strictly above a disclosable claim: only there must the builder descend.
+        self.ancestors = {p[:i] for p in disclosable for i in range(1, len(p))}
         self.sd_alg = sd_alg
         self.decoys = decoys
         self.disclosures: list[Disclosure] = []
@@ -77,6 +79,9 @@ class _Builder:
     def build(self, value: Any, path: Path) -> Any:
         kind = type(value)
         if kind in _SCALARS:
+            return value
+        if path and path not in self.ancestors:
+            _refuse_reserved_names(value, path)  # nothing disclosable below: keep it as it is
             return value
         if kind is list or kind is tuple:
             return self._array(value, path)
@@ -119,6 +124,20 @@ class _Builder:
             else:
                 out.append(built)
         return out
+
+
+def _refuse_reserved_names(value: Any, path: Path) -> None:
+    """RFC 9901 §4.1: ``_sd`` and ``...`` may only carry digests, never claims."""
+    if type(value) is dict:
+        for name, child in value.items():
+            if name in RESERVED_NAMES or type(name) is not str:
+                raise IssuanceError(f"claim name {name!r} at {format_pointer(path)!r} is reserved")
+            if type(child) in (dict, list):
+                _refuse_reserved_names(child, (*path, name))
+    elif type(value) is list:
+        for index, child in enumerate(value):
+            if type(child) in (dict, list):
+                _refuse_reserved_names(child, (*path, str(index)))
 
 
 def issue_sd_jwt(
@@ -214,10 +233,10 @@ def issue_sd_jwt_vc(
     payload["vct"] = vct
     if holder_jwk is not None:
         try:
-            key = public_key_from_jwk(holder_jwk)
-        except MalformedInput as exc:
-            raise IssuanceError(f"holder JWK: {exc.message}") from None
-        payload["cnf"] = {"jwk": jwk_from_public_key(key)}
+            cached_public_key_from_jwk(dict(holder_jwk))  # validates the key (point on curve)
+            payload["cnf"] = {"jwk": public_members(holder_jwk)}
+        except (MalformedInput, KeyError) as exc:
+            raise IssuanceError(f"holder JWK is not a usable public key: {exc}") from None
     if status is not None:
         payload["status"] = dict(status)
     payload.update(claims)

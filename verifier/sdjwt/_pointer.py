@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 Path = tuple[str, ...]
 
@@ -16,6 +17,11 @@ def parse_pointer(pointer: str | Sequence[str | int]) -> Path:
         if type(pointer) is tuple and all(type(t) is str for t in pointer):
             return pointer
         return tuple(str(p) for p in pointer)
+    return _parse_text(pointer)
+
+
+@lru_cache(maxsize=4096)  # credential types reuse the same few pointers
+def _parse_text(pointer: str) -> Path:
     if pointer == "":
         return ()
     if not pointer.startswith("/"):

@@ -18,7 +18,7 @@ from verifier._errors import (
     VerificationError,
 )
 from verifier._report import Check, CheckResult, VerificationReport, failed, passed
-from verifier.jose import CompactJws, PublicKey, b64url_encode, loads_object, public_key_from_jwk
+from verifier.jose import CompactJws, b64url_encode, cached_public_key_from_jwk, loads_object
 from verifier.sdjwt._disclosure import DEFAULT_SD_ALG, HASH_ALGORITHMS
 from verifier.sdjwt._issue import NEVER_DISCLOSABLE
 from verifier.sdjwt._json_serialization import to_compact
@@ -225,7 +225,7 @@ class _Run:
         if holder_jwk is None:
             raise KeyBindingInvalid("the credential has no cnf.jwk holder key", code="kb.cnf")
         try:
-            holder_key = _holder_key(holder_jwk)
+            holder_key = cached_public_key_from_jwk(holder_jwk)
         except MalformedInput as exc:
             raise KeyBindingInvalid(
                 f"cnf.jwk is not a usable key: {exc.message}", code="kb.cnf"
@@ -277,31 +277,6 @@ class _Run:
             )
         elif not hmac.compare_digest(value.encode(), expected.encode()):
             raise KeyBindingInvalid(f"KB-JWT {claim} does not match", code=f"kb.{claim}")
-
-
-_HOLDER_KEYS: dict[tuple[object, ...], PublicKey] = {}
-_HOLDER_KEY_CACHE_SIZE = 4096
-
-
-def _holder_key(jwk: object) -> PublicKey:
-    """``cnf.jwk`` as a key object, parsed (and its point validated) once per distinct holder key."""
-    if type(jwk) is not dict:
-        return public_key_from_jwk(jwk)
-    cache_key = (
-        jwk.get("kty"),
-        jwk.get("crv"),
-        jwk.get("x"),
-        jwk.get("y"),
-        jwk.get("pub"),
-        len(jwk),
-    )
-    key = _HOLDER_KEYS.get(cache_key)
-    if key is None:
-        key = public_key_from_jwk(jwk)
-        if len(_HOLDER_KEYS) >= _HOLDER_KEY_CACHE_SIZE:
-            _HOLDER_KEYS.pop(next(iter(_HOLDER_KEYS)))  # evict the oldest entry
-        _HOLDER_KEYS[cache_key] = key
-    return key
 
 
 def _resolvable(resolver: IssuerKeyResolver, jws: CompactJws) -> bool:
