@@ -1,0 +1,197 @@
+"""The offline bundle (docs/trust-list.md §Offline bundle): one signed, cacheable file.
+
+Verification here: the outer ``civicred-bundle+jwt`` chains to the pinned root, the inner trust
+list verifies the same way, both ages are rated. The status and revocation lists are carried, not
+verified (verifier/status does that, with :meth:`Bundle.status_list_resolver`). Without a pin the
+embedded root is used on first use and a warning says so: never "valid" silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+from cryptography import x509
+
+from verifier._errors import MalformedInput, UntrustedIssuer
+from verifier._report import Check, CheckResult, passed
+from verifier.jose import CompactJws
+from verifier.signing import Signer
+from verifier.trust._freshness import FreshnessPolicy
+from verifier.trust._model import CertificateEntry, Issuer
+from verifier.trust._pki import b64_der, cert_der, certificate_from_b64, x5t_s256
+from verifier.trust._snapshot import TrustSnapshot
+from verifier.trust._trust_list import sign_registry_jws, verify_registry_jws, verify_trust_list
+from verifier.trust._x5c_resolvers import StatusListTrustResolver
+
+BUNDLE_TYP = "civicred-bundle+jwt"
+ROOT_CODE = "trust.root"
+
+
+class StatusToken(NamedTuple):
+    """A status list as carried: ``application/statuslist+jwt`` (compact JWS) or ``+cwt``
+    (base64 CBOR)."""
+
+    media_type: str
+    token: str
+
+
+def build_bundle(
+    *,
+    trust_list: str,
+    root: x509.Certificate,
+    signer: Signer,
+    issued_at: datetime,
+    next_update: datetime,
+    status_lists: Mapping[str, tuple[str, str]] | None = None,
+    revocation_lists: Mapping[str, str] | None = None,
+    type_metadata: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
+    """Sign a bundle (served for ``civicred bundle fetch``); ``trust_list`` exactly as served."""
+    if next_update <= issued_at:
+        raise ValueError("next_update must be after issued_at")
+    payload = {
+        "issued_at": int(issued_at.timestamp()),
+        "next_update": int(next_update.timestamp()),
+        "root": b64_der(root),
+        "trust_list": trust_list,
+        "status_lists": {
+            uri: {"media_type": media_type, "token": token}
+            for uri, (media_type, token) in (status_lists or {}).items()
+        },
+        "revocation_lists": dict(revocation_lists or {}),
+        "type_metadata": {vct: dict(meta) for vct, meta in (type_metadata or {}).items()},
+    }
+    return sign_registry_jws(payload, typ=BUNDLE_TYP, signer=signer)
+
+
+def _bad(message: str) -> MalformedInput:
+    return MalformedInput(f"bundle: {message}", code="trust.bundle")
+
+
+def _mapping(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = payload.get(name, {})
+    if not isinstance(value, dict):
+        raise _bad(f"{name!r} is not an object")
+    return value
+
+
+def _status_tokens(payload: Mapping[str, Any]) -> dict[str, StatusToken]:
+    tokens: dict[str, StatusToken] = {}
+    for uri, item in _mapping(payload, "status_lists").items():
+        media_type = item.get("media_type") if isinstance(item, dict) else None
+        token = item.get("token") if isinstance(item, dict) else None
+        if not isinstance(media_type, str) or not isinstance(token, str):
+            raise _bad(f"status list {uri!r} needs string media_type and token")
+        tokens[uri] = StatusToken(media_type, token)
+    return tokens
+
+
+def _numeric(payload: Mapping[str, Any], name: str) -> datetime:
+    value = payload.get(name)
+    if type(value) is not int or value < 0:
+        raise _bad(f"{name!r} is not a NumericDate")
+    return datetime.fromtimestamp(value, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """A verified bundle. ``checks`` holds the root-pin and bundle-freshness checks, and
+    ``snapshot.freshness`` the trust list's: callers copy them into their reports."""
+
+    snapshot: TrustSnapshot
+    issued_at: datetime
+    next_update: datetime
+    root: x509.Certificate
+    pinned: bool
+    checks: tuple[Check, ...]
+    status_tokens: Mapping[str, StatusToken]
+    revocation_lists: Mapping[str, str]
+    type_metadata: Mapping[str, Mapping[str, Any]]
+    token: str = field(repr=False)
+
+    @classmethod
+    def parse(
+        cls,
+        token: str,
+        *,
+        root: x509.Certificate | None,
+        now: datetime,
+        policy: FreshnessPolicy | None = None,
+    ) -> Bundle:
+        """Verify ``token`` against the pinned ``root`` (``None``: trust on first use, warned)."""
+        policy = policy or FreshnessPolicy()
+        embedded = _embedded_root(token)
+        if root is None:
+            anchor, pinned = embedded, False
+            pin_check = Check(
+                ROOT_CODE,
+                CheckResult.WARNING,
+                f"no pinned registry root: trusting the bundle's own root "
+                f"{x5t_s256(embedded)} on first use (configure --root)",
+            )
+        else:
+            if cert_der(embedded) != cert_der(root):
+                raise UntrustedIssuer(
+                    "the bundle names a different registry root than the pinned one",
+                    code="trust.root_mismatch",
+                )
+            anchor, pinned = root, True
+            pin_check = passed(ROOT_CODE, f"chains to the pinned registry root {x5t_s256(root)}")
+        outer = verify_registry_jws(token, typ=BUNDLE_TYP, root=anchor, what="bundle")
+        payload = outer.payload
+        inner = payload.get("trust_list")
+        if not isinstance(inner, str):
+            raise _bad("'trust_list' is not a JWS")
+        snapshot = verify_trust_list(inner, anchor, now, policy=policy)
+        next_update = _numeric(payload, "next_update")
+        if next_update <= outer.issued_at:
+            raise _bad("next_update is not after issued_at")
+        revocation_lists = _mapping(payload, "revocation_lists")
+        if not all(isinstance(v, str) for v in revocation_lists.values()):
+            raise _bad("revocation lists must be JWS strings")
+        type_metadata = _mapping(payload, "type_metadata")
+        if not all(isinstance(v, dict) for v in type_metadata.values()):
+            raise _bad("type metadata entries must be objects")
+        freshness = policy.check("the bundle", outer.issued_at, now=now, next_update=next_update)
+        return cls(
+            snapshot,
+            outer.issued_at,
+            next_update,
+            anchor,
+            pinned,
+            (pin_check, freshness),
+            _status_tokens(payload),
+            dict(revocation_lists),
+            dict(type_metadata),
+            token,
+        )
+
+    @property
+    def root_fingerprint(self) -> str:
+        """``x5t#S256`` of the registry root the bundle chained to (show it; compare pins)."""
+        return x5t_s256(self.root)
+
+    def age(self, now: datetime) -> timedelta:
+        return now - self.issued_at
+
+    def freshness_at(self, now: datetime, policy: FreshnessPolicy | None = None) -> Check:
+        return (policy or FreshnessPolicy()).check(
+            "the bundle", self.issued_at, now=now, next_update=self.next_update
+        )
+
+    def status_signers(self, uri: str) -> tuple[tuple[Issuer, CertificateEntry], ...]:
+        """The ``status_signing`` certificates allowed for the list at ``uri``."""
+        return self.snapshot.list_signers(uri)
+
+    def status_list_resolver(self, now: datetime) -> StatusListTrustResolver:
+        """An :class:`IssuerKeyResolver` for the carried status and revocation lists."""
+        return StatusListTrustResolver(self.snapshot, self.root, now=now)
+
+
+def _embedded_root(token: str) -> x509.Certificate:
+    """The payload's ``root`` (read before verification only to compare with the pin)."""
+    payload = CompactJws.parse(token, what="bundle").payload_object(what="bundle payload")
+    return certificate_from_b64(payload.get("root"), what="bundle root")
