@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
-from verifier.cli import _keys, _sdjwt, _verify
+from verifier.cli import _bundle, _keys, _sdjwt, _verify
 from verifier.cli._common import EXIT_USAGE, CliError
 
 PLUGIN_GROUP = "civicred.cli"
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     _keys.register(commands)
     _sdjwt.register(commands)
     _verify.register(commands)
+    _bundle.register(commands)
     for plugin in entry_points(group=PLUGIN_GROUP):
         try:
             register = plugin.load()

@@ -1,0 +1,165 @@
+"""Offline verification against a signed bundle: trust, status and freshness in one place.
+
+The bundle (docs/trust-list.md) carries the trust list, the status lists and the revocation lists
+the verifier needs; :class:`OfflineVerifier` turns them into checks. Three-valued on purpose: a
+missing, stale or unverifiable list makes the answer ``undetermined``, never "revoked".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography import x509
+
+from verifier._errors import MalformedInput, StatusUnavailable, VerificationError
+from verifier._report import Check, CheckResult, Outcome, VerificationReport, failed, passed
+from verifier.cose import CoseSign1, HeaderParameter
+from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws
+from verifier.sdjwt import VerificationPolicy, verify_sd_jwt
+from verifier.status import (
+    STATUS_LIST_CWT_MEDIA_TYPE,
+    StatusListToken,
+    StatusReference,
+    TokenStatus,
+    decode_status_list_cwt,
+    decode_status_list_jwt,
+)
+from verifier.trust import Bundle, FreshnessPolicy, SdJwtVcTrustResolver
+
+STATUS_LEEWAY_SECONDS = 60
+
+
+def _undetermined(code: str, message: str) -> Check:
+    return Check(code, CheckResult.UNDETERMINED, message)
+
+
+@dataclass(frozen=True)
+class OfflineVerifier:
+    """A verified bundle and the verification time: everything a check may use, as inputs."""
+
+    bundle: Bundle
+    now: datetime
+    algorithms: AlgorithmPolicy = CREDENTIAL_ALGORITHMS
+
+    @classmethod
+    def from_bundle(
+        cls,
+        token: str,
+        *,
+        root: x509.Certificate | None,
+        now: datetime,
+        freshness: FreshnessPolicy | None = None,
+    ) -> OfflineVerifier:
+        """Verify the bundle itself (raises :class:`VerificationError` when it is unusable)."""
+        return cls(Bundle.parse(token, root=root, now=now, policy=freshness), now)
+
+    # -- trust data ----------------------------------------------------------------------------
+    def trust_checks(self) -> list[Check]:
+        """Root pin, bundle age and trust-list age, as checks (stale → undetermined)."""
+        return [*self.bundle.checks, self.bundle.snapshot.freshness_at(self.now)]
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "bundle_issued_at": self.bundle.issued_at.isoformat(),
+            "bundle_age_seconds": int(self.bundle.age(self.now).total_seconds()),
+            "registry_root": self.bundle.root_fingerprint,
+            "root_pinned": self.bundle.pinned,
+        }
+
+    # -- SD-JWT VC -----------------------------------------------------------------------------
+    def verify_sd_jwt(self, presentation: str, policy: VerificationPolicy) -> VerificationReport:
+        resolver = SdJwtVcTrustResolver(self.bundle.snapshot, self.bundle.root, now=self.now)
+        report = verify_sd_jwt(presentation, policy=policy, resolver=resolver)
+        checks = self.trust_checks() + [c for c in report.checks if c.code != "status"]
+        claims = report.claims
+        # draft-ietf-oauth-status-list §8.3: the referenced token is validated first; an invalid
+        # one is not looked up.
+        if report.outcome is not Outcome.INVALID and claims is not None and "status" in claims:
+            checks.append(self.status_of_claims(claims))
+        return VerificationReport.from_checks(
+            checks,
+            claims=claims,
+            issuer=report.issuer,
+            key_id=report.key_id,
+            format=report.format,
+            details={**report.details, **self.details()},
+        )
+
+    # -- Token Status List ---------------------------------------------------------------------
+    def status_of_claims(self, claims: Mapping[str, Any]) -> Check:
+        try:
+            reference = StatusReference.from_claims(claims)
+        except MalformedInput as exc:
+            return failed("status.reference", exc.message)
+        if reference is None:
+            return Check("status", CheckResult.NOT_APPLICABLE, "no status_list reference")
+        return self.status_check(reference)
+
+    def status_check(self, reference: StatusReference) -> Check:
+        """The referenced entry's status from the bundle's copy of its list."""
+        carried = self.bundle.status_tokens.get(reference.uri)
+        if carried is None:
+            return _undetermined(
+                "status.unavailable", f"the bundle has no status list {reference.uri}"
+            )
+        try:
+            token = self._decode(reference.uri, carried.media_type, carried.token)
+            value = token.status(reference.idx)
+        except StatusUnavailable as exc:
+            return _undetermined(exc.code, f"status undetermined: {exc.message}")
+        except VerificationError as exc:
+            return _undetermined(exc.code, f"status list unusable: {exc.message}")
+        fresh_until = token.fresh_until(self.bundle.issued_at.timestamp())
+        stale = fresh_until is not None and self.now.timestamp() > fresh_until
+        if value == TokenStatus.VALID:
+            if stale:
+                return Check(
+                    "status", CheckResult.WARNING, "valid on a status list older than its ttl"
+                )
+            return passed("status", "status list entry: VALID")
+        if value == TokenStatus.INVALID:
+            return failed("status.revoked", "the credential has been revoked (status INVALID)")
+        if value == TokenStatus.SUSPENDED:
+            return failed("status.suspended", "the credential is suspended")
+        return _undetermined(
+            "status.unknown_value", f"status value {value:#x} is application-specific"
+        )
+
+    def _decode(self, uri: str, media_type: str, body: str) -> StatusListToken:
+        now = self.now.timestamp()
+        resolver = self.bundle.status_list_resolver(self.now)
+        if media_type == STATUS_LIST_CWT_MEDIA_TYPE:
+            try:
+                data = base64.b64decode(body, validate=True)
+            except (binascii.Error, ValueError):
+                raise MalformedInput(
+                    "the carried CWT is not base64", code="status.format"
+                ) from None
+            message = CoseSign1.decode(data)
+            chain = message.header(HeaderParameter.X5CHAIN)
+            ders = [chain] if isinstance(chain, bytes) else list(chain or [])
+            certificates = [x509.load_der_x509_certificate(d) for d in ders]
+            key = resolver.resolve_chain(uri, certificates, self.now).key
+            return decode_status_list_cwt(
+                data,
+                key=key,
+                policy=self.algorithms,
+                expected_uri=uri,
+                now=now,
+                leeway=STATUS_LEEWAY_SECONDS,
+            )
+        jws = CompactJws.parse(body, what="status list")
+        key = resolver.resolve(jws.header, jws.payload_object()).key
+        return decode_status_list_jwt(
+            body,
+            key=key,
+            policy=self.algorithms,
+            expected_uri=uri,
+            now=now,
+            leeway=STATUS_LEEWAY_SECONDS,
+        )
