@@ -12,6 +12,7 @@ from typing import Any
 
 from issuer.catalog import credential_type
 from issuer.catalog._claims import CLAIM_BUILDERS
+from verifier import IssuanceError
 from verifier.sdjwt import IssuedSdJwt, issue_sd_jwt_vc
 from verifier.signing import Signer
 
@@ -32,6 +33,7 @@ class CredentialIssuer:
         now: datetime,
         status: Mapping[str, Any] | None = None,
     ) -> IssuedSdJwt:
+        _refuse_outside_certificate(self.signer, now)
         ctype = credential_type(type_id)
         claims = CLAIM_BUILDERS[type_id](person, now.astimezone(UTC).date())
         # Technical validity ends with the administrative validity, capped by the type's maximum.
@@ -50,4 +52,14 @@ class CredentialIssuer:
             exp=int(exp.timestamp()),
             holder_jwk=holder_jwk,
             status=status,
+        )
+
+
+def _refuse_outside_certificate(signer: Signer, now: datetime) -> None:
+    """Never sign with a certificate that is not valid at the signing time (docs/trust-list.md)."""
+    chain = signer.certificate_chain
+    if chain and not chain[0].not_valid_before_utc <= now <= chain[0].not_valid_after_utc:
+        raise IssuanceError(
+            f"the signing certificate is valid from {chain[0].not_valid_before_utc:%Y-%m-%d} "
+            f"to {chain[0].not_valid_after_utc:%Y-%m-%d}; refusing to sign at {now:%Y-%m-%d}"
         )

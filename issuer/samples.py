@@ -1,21 +1,36 @@
-"""Generate the sample credentials (``sample_credentials/``) and verify them.
+"""The main job and the sample credentials: a real registry and issuer, real HTTP, real lists.
 
-Everything here is made by code with freshly generated DEV-ONLY keys: the issuer's private key
-stays in the keys directory (git-ignored ``var/``); the samples folder holds only public keys, the
-credentials, presentations and the holder's dev-only key (needed to make new presentations).
+``run`` starts the trust registry (subprocess) and the issuer (this process), obtains the
+issuer's certificates from the registry, issues SD-JWT VCs with status references (one valid, one
+revoked, one suspended, and an EHIC), publishes the status lists to the registry, fetches the
+signed offline bundle over HTTP and verifies every sample offline against it. Keys are DEV ONLY
+and generated on first run; the issuer's private keys never leave ``workdir``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from issuer.issuance import CredentialIssuer
+import httpx
+from cryptography import x509
+
+from issuer._servers import app_thread, free_port, port_in_use, registry_process
+from issuer.api import create_app
+from issuer.keyring import Keyring
+from issuer.registry_client import RegistryClient
+from issuer.services import IssuerServices
+from issuer.settings import IssuerSettings
 from issuer.sources import DevAuthenticSource
 from verifier import VerificationReport
-from verifier.sdjwt import HeldCredential, VerificationPolicy, verify_sd_jwt
+from verifier._offline import OfflineVerifier
+from verifier.sdjwt import HeldCredential, VerificationPolicy
 from verifier.signing import (
     LocalSigner,
     generate_private_key,
@@ -23,82 +38,184 @@ from verifier.signing import (
     public_jwk_with_kid,
     write_key_dir,
 )
-from verifier.trust import JwksResolver
+from verifier.status import STATUS_LIST_CWT_MEDIA_TYPE, STATUS_LIST_JWT_MEDIA_TYPE, TokenStatus
 
-DEV_ISSUER = "https://issuer.civicred.localhost"
 MUSEUM_AUD = "x509_san_dns:museum.example"
 PHARMACY_AUD = "x509_san_dns:pharmacy.example"
 HOLDER_KEY_FILE = "holder-key.DEV-ONLY.jwk"
+MUSEUM_CLAIMS = ["/reduced_tariff_eligible", "/family_name", "/given_name"]
+PHARMACY_CLAIMS = ["/personal_administrative_number", "/document_number", "/subject"]
 
 
 @dataclass(frozen=True)
 class Sample:
     file: str
     description: str
+    expected: str  # "valid" | "invalid" | "undetermined"
     require_kb: bool
     nonce: str | None = None
     aud: str | None = None
 
 
-def dev_signer(keys_dir: Path, name: str, alg: str = "ES256") -> LocalSigner:
-    """A dev signing key, generated on first use and reused afterwards."""
-    directory = keys_dir / name
+@dataclass(frozen=True)
+class World:
+    services: IssuerServices
+    registry: RegistryClient
+    registry_url: str
+    issuer_url: str
+
+
+@contextmanager
+def running_world(
+    workdir: Path, *, registry_port: int | None = None, issuer_port: int | None = None
+) -> Iterator[World]:
+    """Registry subprocess + issuer app thread, with state under ``workdir``."""
+    registry_port = registry_port or free_port()
+    issuer_port = issuer_port or free_port()
+    for port in (registry_port, issuer_port):
+        if port_in_use(port):
+            raise RuntimeError(
+                f"port {port} is in use (choose others with --registry-port/--issuer-port)"
+            )
+    workdir.mkdir(parents=True, exist_ok=True)
+    with registry_process(
+        workdir / "registry", registry_port, log=workdir / "registry.log"
+    ) as registry_url:
+        settings = IssuerSettings(
+            database_url=f"sqlite:///{workdir / 'issuer' / 'issuer.db'}",
+            keys_dir=workdir / "issuer" / "keys",
+            public_base_url=f"http://127.0.0.1:{issuer_port}",
+            registry_url=registry_url,
+        )
+        client = RegistryClient(registry_url, settings.registry_admin_token)
+        keyring = Keyring.load_or_create(
+            settings.keys_dir, issuer_id=settings.issuer_id, registry=client
+        )
+        services = IssuerServices.build(
+            settings, document_signer=keyring.document, status_signer=keyring.status
+        )
+        with app_thread(create_app(services), issuer_port) as issuer_url:
+            yield World(services, client, registry_url, issuer_url)
+
+
+def publish(world: World) -> None:
+    """Push every published status and revocation list to the registry (for the bundle)."""
+    status_lists, revocation_lists = [], []
+    for uri in world.services.status.list_uris():
+        published = world.services.status.published(uri.rsplit("/", 1)[-1])
+        assert published is not None
+        status_lists.append((uri, published.token_jwt, STATUS_LIST_JWT_MEDIA_TYPE))
+    for uri in world.services.revocation.list_uris():
+        token = world.services.revocation.published(uri.rsplit("/", 1)[-1])
+        assert token is not None
+        revocation_lists.append((uri, token, "application/jwt"))
+    world.registry.push_lists(
+        world.services.settings.issuer_id,
+        status_lists=status_lists,
+        revocation_lists=revocation_lists,
+    )
+
+
+def _holder(keys_dir: Path) -> LocalSigner:
+    directory = keys_dir / "holder"
     if not (directory / "private.jwk").exists():
-        write_key_dir(directory, generate_private_key(alg), alg=alg)
+        write_key_dir(directory, generate_private_key("ES256"), alg="ES256")
     return load_signer(directory / "private.jwk")
 
 
-def generate_samples(out: Path, *, keys_dir: Path, now: datetime) -> list[Sample]:
-    out.mkdir(parents=True, exist_ok=True)
-    issuer_signer = dev_signer(keys_dir, "issuer")
-    holder_dir = keys_dir / "holder"
-    holder = dev_signer(keys_dir, "holder")
-    (out / HOLDER_KEY_FILE).write_text((holder_dir / "private.jwk").read_text())
-    jwks = {"keys": [public_jwk_with_kid(issuer_signer.public_key(), issuer_signer.algorithm.name)]}
-    (out / "issuer-jwks.json").write_text(json.dumps(jwks, indent=2) + "\n")
-
-    issuer = CredentialIssuer(DEV_ISSUER, issuer_signer)
+def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
+    if out.exists():
+        for stale in ("status",):
+            shutil.rmtree(out / stale, ignore_errors=True)
+    (out / "status").mkdir(parents=True, exist_ok=True)
+    services = world.services
+    holder = _holder(services.settings.keys_dir.parent)
     holder_jwk = public_jwk_with_kid(holder.public_key())
+    (out / HOLDER_KEY_FILE).write_text(
+        (services.settings.keys_dir.parent / "holder" / "private.jwk").read_text()
+    )
     person = DevAuthenticSource().person("p-0001")
-    samples = []
-    for type_id, audience, wanted, description in (
-        (
-            "social-status",
-            MUSEUM_AUD,
-            ["/reduced_tariff_eligible", "/family_name", "/given_name"],
-            "social status shown at a museum: entitlement and name only",
-        ),
-        (
-            "ehic",
-            PHARMACY_AUD,
-            ["/personal_administrative_number", "/document_number", "/subject"],
-            "EHIC shown to a pharmacy abroad",
-        ),
-    ):
-        credential = issuer.issue(type_id, person, holder_jwk=holder_jwk, now=now).compact
-        (out / f"{type_id}.sd-jwt").write_text(credential + "\n")
-        samples.append(Sample(f"{type_id}.sd-jwt", f"{type_id} credential as issued", False))
-        nonce = f"sample-nonce-{type_id}"
+    samples: list[Sample] = []
+
+    def issue(
+        name: str, type_id: str, state: TokenStatus, aud: str, wanted: list[str], what: str
+    ) -> None:
+        allocation = services.status.allocate(group_id=f"demo/{name}")
+        credential = services.credentials.issue(
+            type_id, person, holder_jwk=holder_jwk, now=now, status=allocation.claim()
+        ).compact
+        if state is not TokenStatus.VALID:
+            services.status.set_status(allocation.credential_id, state, actor="demo")
+        expected = "valid" if state is TokenStatus.VALID else "invalid"
+        (out / f"{name}.sd-jwt").write_text(credential + "\n")
+        samples.append(Sample(f"{name}.sd-jwt", f"{what}, as issued", expected, False))
         held = HeldCredential.parse(credential)
+        nonce = f"sample-nonce-{name}"
         presentation = held.present(
-            held.select(wanted), holder=holder, nonce=nonce, aud=audience, iat=int(now.timestamp())
+            held.select(wanted), holder=holder, nonce=nonce, aud=aud, iat=int(now.timestamp())
         )
-        (out / f"{type_id}.presentation.sd-jwt").write_text(presentation + "\n")
-        samples.append(Sample(f"{type_id}.presentation.sd-jwt", description, True, nonce, audience))
+        (out / f"{name}.presentation.sd-jwt").write_text(presentation + "\n")
+        samples.append(
+            Sample(f"{name}.presentation.sd-jwt", f"{what}, presented", expected, True, nonce, aud)
+        )
+
+    issue("social-status", "social-status", TokenStatus.VALID, MUSEUM_AUD, MUSEUM_CLAIMS,
+          "social status shown at a museum (entitlement and name only)")  # fmt: skip
+    issue("social-status-revoked", "social-status", TokenStatus.INVALID, MUSEUM_AUD, MUSEUM_CLAIMS,
+          "revoked social status")  # fmt: skip
+    issue("social-status-suspended", "social-status", TokenStatus.SUSPENDED, MUSEUM_AUD, MUSEUM_CLAIMS,
+          "suspended social status")  # fmt: skip
+    issue(
+        "ehic",
+        "ehic",
+        TokenStatus.VALID,
+        PHARMACY_AUD,
+        PHARMACY_CLAIMS,
+        "EHIC shown to a pharmacy abroad",
+    )
+
+    publish(world)
+    _write_status_lists(world, out)
+    (out / "issuer-jwks.json").write_text(
+        json.dumps({"keys": [_document_jwk(services)]}, indent=2) + "\n"
+    )
+    (out / "registry-root.pem").write_bytes(world.registry.root_pem())
+    (out / "bundle.jwt").write_text(world.registry.bundle() + "\n")
     manifest = {
         "generated_at": now.isoformat(timespec="seconds"),
-        "issuer": DEV_ISSUER,
+        "issuer": services.settings.credential_issuer,
         "warning": "DEV-ONLY keys and fictional people; never trust these keys in production",
-        "samples": [s.__dict__ for s in samples],
+        "samples": [asdict(s) for s in samples],
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     (out / "README.md").write_text(_readme(samples, now))
     return samples
 
 
+def _document_jwk(services: IssuerServices) -> dict[str, object]:
+    signer = services.document_signer
+    return {**public_jwk_with_kid(signer.public_key(), signer.algorithm.name), "kid": signer.kid}
+
+
+def _write_status_lists(world: World, out: Path) -> None:
+    """The lists exactly as the issuer serves them (JWT and CWT)."""
+    for uri in world.services.status.list_uris():
+        list_id = uri.rsplit("/", 1)[-1]
+        jwt = httpx.get(uri, timeout=10)
+        cwt = httpx.get(uri, headers={"Accept": STATUS_LIST_CWT_MEDIA_TYPE}, timeout=10)
+        jwt.raise_for_status()
+        cwt.raise_for_status()
+        (out / "status" / f"{list_id}.jwt").write_bytes(jwt.content)
+        (out / "status" / f"{list_id}.cwt").write_bytes(cwt.content)
+
+
 def verify_samples(out: Path, *, now: datetime) -> list[tuple[Sample, VerificationReport]]:
+    """Every sample verified offline: only the bundle and the pinned root, no network."""
     manifest = json.loads((out / "manifest.json").read_text())
-    resolver = JwksResolver.from_file(out / "issuer-jwks.json")
+    root = x509.load_pem_x509_certificate((out / "registry-root.pem").read_bytes())
+    offline = OfflineVerifier.from_bundle(
+        (out / "bundle.jwt").read_text().strip(), root=root, now=now
+    )
     results = []
     for raw in manifest["samples"]:
         sample = Sample(**raw)
@@ -108,35 +225,72 @@ def verify_samples(out: Path, *, now: datetime) -> list[tuple[Sample, Verificati
             expected_nonce=sample.nonce,
             expected_aud=sample.aud,
         )
-        text = (out / sample.file).read_text().strip()
-        results.append((sample, verify_sd_jwt(text, policy=policy, resolver=resolver)))
+        results.append(
+            (sample, offline.verify_sd_jwt((out / sample.file).read_text().strip(), policy))
+        )
     return results
 
 
 def _readme(samples: list[Sample], now: datetime) -> str:
     at = now.isoformat(timespec="seconds")
-    lines = [
-        "# Sample credentials (generated — do not edit)",
-        "",
-        "Made by `civicred samples --out sample_credentials` with DEV-ONLY keys and fictional people.",
-        f"Generated at {at}. Presentations carry a key-binding JWT whose `iat` is that time, so",
-        "verify them with `--now` set to it (a verifier accepts a KB-JWT only for a few minutes).",
-        "",
-        "| file | what |",
-        "|---|---|",
-        *[f"| `{s.file}` | {s.description} |" for s in samples],
-        "| `issuer-jwks.json` | the dev issuer's public key set |",
-        f"| `{HOLDER_KEY_FILE}` | the holder's private key (DEV ONLY) to make new presentations |",
-        "",
-        "Verify:",
-        "",
-        "```sh",
-    ]
+    rows = [f"| `{s.file}` | {s.description} | {s.expected} |" for s in samples]
+    commands = []
     for s in samples:
-        extra = f" --nonce {s.nonce} --aud {s.aud}" if s.require_kb else ""
-        lines.append(
-            f"civicred sdjwt verify sample_credentials/{s.file} "
-            f"--issuer-jwks sample_credentials/issuer-jwks.json{extra} --now {at}"
+        kb = f" \\\n    --nonce {s.nonce} --aud {s.aud}" if s.require_kb else ""
+        commands.append(
+            f"civicred verify sample_credentials/{s.file} \\\n    --bundle sample_credentials/bundle.jwt "
+            f"--root sample_credentials/registry-root.pem --now {at}{kb}"
         )
-    lines += ["```", ""]
-    return "\n".join(lines)
+    return "\n".join(
+        [
+            "# Sample credentials (generated — do not edit)",
+            "",
+            "Made by `civicred samples --out sample_credentials`: a real trust registry and issuer,",
+            "DEV-ONLY keys generated on first run, fictional people. Generated at " + at + ".",
+            "Verify with `--now` set to that time: the bundle, the status lists and the key-binding",
+            "JWTs are fresh only for a while (24 h, 24 h and 5 minutes).",
+            "",
+            "| file | what | expected |",
+            "|---|---|---|",
+            *rows,
+            "| `bundle.jwt` | the registry's signed offline bundle (trust list + status lists) | |",
+            "| `registry-root.pem` | the registry root to pin | |",
+            "| `status/*.jwt`, `status/*.cwt` | the Token Status Lists exactly as served | |",
+            "| `issuer-jwks.json` | the issuer's document-signing key (ad-hoc `--issuer-jwks` checks) | |",
+            f"| `{HOLDER_KEY_FILE}` | the holder's private key (DEV ONLY) for new presentations | |",
+            "",
+            "```sh",
+            *commands,
+            "```",
+            "",
+        ]
+    )
+
+
+def run(
+    out: Path, workdir: Path, *, registry_port: int | None, issuer_port: int | None, serve: bool
+) -> int:
+    with running_world(workdir, registry_port=registry_port, issuer_port=issuer_port) as world:
+        # After the certificates were activated, rounded up: iat is in whole seconds.
+        now = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+        print(f"registry  {world.registry_url}   issuer  {world.issuer_url}")
+        generate_samples(world, out, now=now)
+        failures = 0
+        for sample, report in verify_samples(out, now=now):
+            ok = report.outcome.value == sample.expected and (
+                report.valid or report.failures[0].code.startswith("status.")
+            )
+            failures += not ok
+            reason = f" ({report.failures[0].code})" if report.failures else ""
+            print(
+                f"{report.outcome.value.upper():12} {sample.file:44} {'ok' if ok else 'UNEXPECTED'}{reason}"
+            )
+        print(f"samples in {out}; state and DEV-ONLY keys in {workdir}")
+        if serve and not failures:
+            print("serving; press Ctrl-C to stop")
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                print()
+    return 1 if failures else 0

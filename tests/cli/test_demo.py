@@ -1,4 +1,4 @@
-"""The README's main job: dev keys, sample credentials, verification — from an empty state dir."""
+"""The README's main job: registry + issuer on SQLite, samples issued, published and verified."""
 
 from __future__ import annotations
 
@@ -7,44 +7,60 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
-def test_demo_issues_and_verifies_samples(tmp_path: Path) -> None:
+from issuer._servers import free_port
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    workdir = tmp_path_factory.mktemp("demo")
     result = subprocess.run(
-        [sys.executable, "-m", "verifier.cli", "demo", "--workdir", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "verifier.cli", "demo", "--workdir", str(workdir), "--once",
+         "--registry-port", str(free_port()), "--issuer-port", str(free_port())],
+        capture_output=True, text=True, timeout=240,
     )  # fmt: skip
+    return result, workdir
+
+
+def test_demo_issues_publishes_and_verifies(
+    demo: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    result, workdir = demo
     assert result.returncode == 0, result.stdout + result.stderr
-    lines = [line for line in result.stdout.splitlines() if line.startswith(("VALID", "INVALID"))]
-    assert len(lines) >= 4 and all(line.startswith("VALID") for line in lines)
-    manifest = json.loads((tmp_path / "samples" / "manifest.json").read_text())
-    assert {s["file"] for s in manifest["samples"]} >= {
-        "social-status.sd-jwt",
-        "social-status.presentation.sd-jwt",
-    }
-    # The issuer's private key stays in the keys dir, never in the samples folder.
-    assert not any(
-        "issuer" in p.name and "private" in p.name for p in (tmp_path / "samples").iterdir()
+    lines = [
+        line for line in result.stdout.splitlines() if line.split()[:1] in (["VALID"], ["INVALID"])
+    ]
+    assert len(lines) == 8 and all(line.rstrip().split()[2] == "ok" for line in lines), (
+        result.stdout
     )
+    samples = workdir / "samples"
+    for name in ("bundle.jwt", "registry-root.pem", "issuer-jwks.json", "manifest.json"):
+        assert (samples / name).is_file()
+    assert list((samples / "status").glob("*.jwt")) and list((samples / "status").glob("*.cwt"))
+    # The issuer's private keys stay in the state directory, never in the samples folder.
+    assert not any("private" in p.name for p in samples.rglob("*"))
 
 
-def test_museum_presentation_is_minimal(tmp_path: Path) -> None:
+def test_museum_presentation_is_minimal(
+    demo: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
     """Data minimisation: the venue sees entitlement and name, not the national number or reason."""
-    subprocess.run(
-        [sys.executable, "-m", "verifier.cli", "demo", "--workdir", str(tmp_path)],
-        capture_output=True, check=True, timeout=120,
-    )  # fmt: skip
-    samples = tmp_path / "samples"
+    _, workdir = demo
+    samples = workdir / "samples"
+    manifest = json.loads((samples / "manifest.json").read_text())
     sample = next(
-        s for s in json.loads((samples / "manifest.json").read_text())["samples"]
-        if s["file"] == "social-status.presentation.sd-jwt"
-    )  # fmt: skip
+        s for s in manifest["samples"] if s["file"] == "social-status.presentation.sd-jwt"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "verifier.cli", "sdjwt", "verify", str(samples / sample["file"]),
-         "--issuer-jwks", str(samples / "issuer-jwks.json"), "--nonce", sample["nonce"],
-         "--aud", sample["aud"], "--json"],
+        [sys.executable, "-m", "verifier.cli", "verify", str(samples / sample["file"]),
+         "--bundle", str(samples / "bundle.jwt"), "--root", str(samples / "registry-root.pem"),
+         "--nonce", sample["nonce"], "--aud", sample["aud"], "--now", manifest["generated_at"], "--json"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    claims = json.loads(result.stdout)["claims"]
+    report = json.loads(result.stdout)
+    assert report["outcome"] == "valid", report
+    claims = report["claims"]
     assert claims["reduced_tariff_eligible"] is True
     assert {"given_name", "family_name"} <= claims.keys()
     for hidden in (
