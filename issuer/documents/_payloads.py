@@ -1,0 +1,249 @@
+"""Person record → QR payload for each printed document type.
+
+The data that a wallet credential also carries comes from the same claim builders
+(``issuer.catalog._claims``), so paper and wallet never disagree: the ePRC and eEHIC read
+:func:`ehic_claims`, the social-status venue document reads :func:`social_status_claims`.
+Every payload is checked with :func:`verifier.qr.validate_for_issuance` before it is returned.
+
+Revocation references are inputs (the revocation services assign them): a ``jti`` + ``rid``
+(EHIC PDF QR PoC v0.5 §2.3.2) for ePRC/eEHIC, a Token Status List entry for social status.
+Error messages never contain personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from issuer.catalog import credential_type
+from issuer.catalog._claims import ehic_claims, social_status_claims
+from verifier import IssuanceError
+from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID, validate_for_issuance
+
+#: Default length of an ePRC validity period, in days (sd..ed inclusive). National practice
+#: varies (e.g. 90 days in Spain, DOMAIN §3); capped by the card's coverage end.
+DEFAULT_PRC_DAYS = 90
+#: Decision S2 field 7 / v0.5 §2.3.2: ``len(ii) + len(in) <= 25`` and ``in`` at most 21.
+MAX_INSTITUTION_FIELD = 25
+MAX_IN = 21
+#: Short names accepted wherever a ``sid`` is expected.
+DOC_TYPE_ALIASES: Mapping[str, str] = {
+    "prc": EESSI_PRC_SID,
+    "ehic": CIVICRED_EHIC_SID,
+    "ssh": CIVICRED_SSH_SID,
+}
+
+
+class DocumentError(IssuanceError):
+    """A document cannot be issued for this person or these inputs (no personal data inside)."""
+
+
+class JtiReference(Protocol):
+    """A ``jti`` assigned to a revocation list ``rid`` (e.g. ``issuer.status.JtiAssignment``)."""
+
+    @property
+    def jti(self) -> str: ...
+
+    @property
+    def rid(self) -> str: ...
+
+
+class StatusReference(Protocol):
+    """A Token Status List entry (e.g. ``issuer.status.StatusAllocation``)."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def uri(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class JtiRef:
+    jti: str
+    rid: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRef:
+    index: int
+    uri: str
+
+
+def resolve_doc_type(doc_type: str) -> str:
+    """The ``sid`` for a ``sid`` or a short alias (``prc``, ``ehic``, ``ssh``)."""
+    sid = DOC_TYPE_ALIASES.get(doc_type, doc_type)
+    if sid not in DOC_TYPE_ALIASES.values():
+        raise DocumentError(
+            f"unknown document type {doc_type!r} (use one of {sorted(DOC_TYPE_ALIASES)})"
+        )
+    return sid
+
+
+def _checked(payload: dict[str, Any], today: date) -> dict[str, Any]:
+    validation = validate_for_issuance(payload, today=today)
+    if not validation.ok:
+        # Paths and rule ids only: the finding messages may quote field values.
+        problems = ", ".join(sorted({f"{f.path} ({f.rule})" for f in validation.errors}))
+        raise DocumentError(f"{payload.get('sid')}: payload refused: {problems}")
+    return payload
+
+
+def _split_official_id(official_id: str) -> tuple[str, str]:
+    country, _, local = official_id.partition(":")
+    if not country or not local:
+        raise DocumentError("the institution id is not of the form CC:<id>")
+    return country, local
+
+
+def _institution(claims: Mapping[str, Any]) -> dict[str, str]:
+    """``ic``, ``ii`` and ``in`` (truncated so ``len(ii) + len(in) <= 25``, S2 field 7)."""
+    ic, ii = _split_official_id(claims["authentic_source"]["id"])
+    name = claims["authentic_source"]["name"].strip()
+    room = min(MAX_IN, MAX_INSTITUTION_FIELD - len(ii))
+    if room < 1:
+        raise DocumentError("the institution id leaves no room for its acronym (S2 field 7)")
+    return {"ic": ic, "ii": ii, "in": name[:room].rstrip()}
+
+
+def _holder(claims: Mapping[str, Any]) -> dict[str, str]:
+    subject = claims["subject"]
+    return {
+        "fn": subject["family_name"],
+        "gn": subject["given_name"],
+        "dob": subject["date_of_birth"],
+        "hi": claims["personal_administrative_number"],
+    }
+
+
+def prc_payload(
+    person: Mapping[str, Any],
+    *,
+    today: date,
+    revocation: JtiReference | None = None,
+    valid_from: date | None = None,
+    days: int = DEFAULT_PRC_DAYS,
+) -> dict[str, Any]:
+    """An ``eessi:prc:1.0`` payload, exactly as the EU schema defines it (nothing added).
+
+    ``di`` = ``today`` (the signing date, v0.5 §2.2). ``sd`` = ``valid_from`` (default today; may
+    lie in the past for care already received, never before coverage starts nor after ``di``).
+    ``ed`` = ``sd + days - 1`` capped by the card's expiry, so ``xd >= ed`` holds. ``xd`` = the
+    expiry of the EHIC that the certificate replaces. ``jti``/``rid`` only when given.
+    """
+    claims = ehic_claims(person, today)
+    start = valid_from or today
+    coverage_from = date.fromisoformat(claims["starting_date"])
+    expiry = date.fromisoformat(claims["date_of_expiry"])
+    if days < 1:
+        raise DocumentError("a PRC validity period needs at least one day")
+    if start > today:
+        raise DocumentError("a PRC cannot start after its delivery date (sd <= di)")
+    if start < coverage_from:
+        raise DocumentError("a PRC cannot start before the insurance coverage")
+    if expiry < today:
+        raise DocumentError("the card's coverage has ended; no PRC can be issued")
+    end = min(start + timedelta(days=days - 1), expiry)
+    if end < today:
+        raise DocumentError("the requested PRC period ends before its delivery date (di <= ed)")
+    institution = _institution(claims)
+    body = {
+        "ic": institution["ic"],
+        **_holder(claims),
+        "in": institution["in"],
+        "ii": institution["ii"],
+        "ci": claims["document_number"],
+        "sd": start.isoformat(),
+        "ed": end.isoformat(),
+        "xd": expiry.isoformat(),
+        "di": today.isoformat(),
+    }
+    payload: dict[str, Any] = {"sid": EESSI_PRC_SID}
+    if revocation is not None:
+        payload["jti"] = revocation.jti
+        payload["rid"] = revocation.rid
+    payload["prc"] = body
+    return _checked(payload, today)
+
+
+def ehic_payload(
+    person: Mapping[str, Any], *, today: date, revocation: JtiReference
+) -> dict[str, Any]:
+    """A ``be.civicred:ehic:1.0`` payload: the Decision S2 card fields + coverage start + issue
+    date; ``jti``/``rid`` are required (a card is valid for years)."""
+    claims = ehic_claims(person, today)
+    institution = _institution(claims)
+    body = {
+        "ic": institution["ic"],
+        **_holder(claims),
+        "in": institution["in"],
+        "ii": institution["ii"],
+        "ci": claims["document_number"],
+        "sd": claims["starting_date"],
+        "xd": claims["date_of_expiry"],
+        "di": claims["date_of_issuance"],
+    }
+    payload = {"sid": CIVICRED_EHIC_SID, "jti": revocation.jti, "rid": revocation.rid}
+    return _checked({**payload, "ehic": body}, today)
+
+
+def ssh_payload(
+    person: Mapping[str, Any], *, today: date, status: StatusReference
+) -> dict[str, Any]:
+    """A ``be.civicred:ssh:1.0`` venue payload: entitlement, name, birth year, validity.
+
+    Deliberately minimal: no national number, no status code, no authentic source of a status
+    (a source such as a CPAS would reveal the reason). The issuing source is the issuing
+    authority (the CBSS). ``vu`` is the wallet's ``valid_until``, capped like the wallet
+    credential's technical validity (the catalog type's ``max_days``).
+    """
+    try:
+        claims = social_status_claims(person, today)
+    except ValueError:
+        raise DocumentError("the person has no current social status") from None
+    if claims["reduced_tariff_eligible"] is not True:
+        raise DocumentError("the person is not entitled to a reduced tariff")
+    cap = today + timedelta(days=credential_type("social-status").max_days)
+    until = min(date.fromisoformat(claims["valid_until"]), cap)
+    authority = claims["issuing_authority"]
+    _, source = _split_official_id(authority["id"])
+    body = {
+        "ic": authority["country"],
+        "ii": source,
+        "fn": claims["family_name"],
+        "gn": claims["given_name"],
+        "by": claims["birth_date"][:4],
+        "rt": True,
+        "vf": claims["valid_from"],
+        "vu": until.isoformat(),
+        "di": today.isoformat(),
+    }
+    payload = {"sid": CIVICRED_SSH_SID, "st": {"idx": status.index, "uri": status.uri}}
+    return _checked({**payload, "ssh": body}, today)
+
+
+def build_payload(
+    doc_type: str,
+    person: Mapping[str, Any],
+    *,
+    today: date,
+    revocation: JtiReference | None = None,
+    status: StatusReference | None = None,
+    prc_valid_from: date | None = None,
+    prc_days: int = DEFAULT_PRC_DAYS,
+) -> dict[str, Any]:
+    """The validated payload for ``doc_type`` (a ``sid`` or ``prc``/``ehic``/``ssh``)."""
+    sid = resolve_doc_type(doc_type)
+    if sid == EESSI_PRC_SID:
+        return prc_payload(
+            person, today=today, revocation=revocation, valid_from=prc_valid_from, days=prc_days
+        )
+    if sid == CIVICRED_EHIC_SID:
+        if revocation is None:
+            raise DocumentError(f"{sid} needs a jti/rid revocation assignment")
+        return ehic_payload(person, today=today, revocation=revocation)
+    if status is None:
+        raise DocumentError(f"{sid} needs a status list reference")
+    return ssh_payload(person, today=today, status=status)
