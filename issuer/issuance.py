@@ -5,7 +5,7 @@ Domain logic only (no HTTP): the OpenID4VCI endpoints and the CLI call this.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,14 +15,25 @@ from issuer.catalog._claims import CLAIM_BUILDERS
 from verifier import IssuanceError
 from verifier.sdjwt import IssuedSdJwt, issue_sd_jwt_vc
 from verifier.signing import Signer
+from verifier.trust import TrustSnapshot, x5t_s256
+
+#: May this signer issue ``document_type`` for ``institution`` at ``at``? Raises if not.
+Authorize = Callable[[str, str, datetime], None]
 
 
 @dataclass(frozen=True)
 class CredentialIssuer:
-    """Issues SD-JWT VCs as ``iss`` with one signer."""
+    """Issues SD-JWT VCs as ``iss`` with one signer.
+
+    ``authorize`` (optional) checks the trust registry's decision before anything is signed: the
+    signing certificate's use, state and window, and the institution's accreditation for the
+    credential type on the issuance date (docs/trust-list.md). Without it only the certificate's
+    validity is checked.
+    """
 
     iss: str
     signer: Signer
+    authorize: Authorize | None = None
 
     def issue(
         self,
@@ -36,6 +47,12 @@ class CredentialIssuer:
         _refuse_outside_certificate(self.signer, now)
         ctype = credential_type(type_id)
         claims = CLAIM_BUILDERS[type_id](person, now.astimezone(UTC).date())
+        if self.authorize is not None:
+            source = claims.get("authentic_source")
+            institution = (
+                source["id"] if isinstance(source, dict) else claims["issuing_authority"]["id"]
+            )
+            self.authorize(ctype.vct, institution, now)
         # Technical validity ends with the administrative validity, capped by the type's maximum.
         until = date.fromisoformat(claims[ctype.until_claim])
         exp = min(
@@ -63,3 +80,18 @@ def _refuse_outside_certificate(signer: Signer, now: datetime) -> None:
             f"the signing certificate is valid from {chain[0].not_valid_before_utc:%Y-%m-%d} "
             f"to {chain[0].not_valid_after_utc:%Y-%m-%d}; refusing to sign at {now:%Y-%m-%d}"
         )
+
+
+def registry_authorizer(snapshot: TrustSnapshot, signer: Signer) -> Authorize:
+    """An :data:`Authorize` backed by a verified trust-list snapshot."""
+    if not signer.certificate_chain:
+        raise IssuanceError("the signer has no certificate: the registry cannot authorize it")
+    thumbprint = x5t_s256(signer.certificate_chain[0])
+
+    def authorize(document_type: str, institution: str, at: datetime) -> None:
+        decision = snapshot.authorize(thumbprint, document_type, institution, at)
+        if not decision.allowed:
+            reason = decision.failure.message if decision.failure else "not authorized"
+            raise IssuanceError(f"the trust registry does not allow this issuance: {reason}")
+
+    return authorize

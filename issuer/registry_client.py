@@ -70,5 +70,8 @@ class RegistryClient:
     def root_pem(self) -> bytes:
         return self._call("GET", "/root.pem").content
 
+    def trust_list(self) -> str:
+        return self._call("GET", "/trust-list").text.strip()
+
     def bundle(self) -> str:
         return self._call("GET", "/bundle").text.strip()

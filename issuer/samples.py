@@ -23,6 +23,7 @@ from cryptography import x509
 
 from issuer._servers import app_thread, free_port, port_in_use, registry_process
 from issuer.api import create_app
+from issuer.issuance import registry_authorizer
 from issuer.keyring import Keyring
 from issuer.registry_client import RegistryClient
 from issuer.services import IssuerServices
@@ -39,6 +40,7 @@ from verifier.signing import (
     write_key_dir,
 )
 from verifier.status import STATUS_LIST_CWT_MEDIA_TYPE, STATUS_LIST_JWT_MEDIA_TYPE, TokenStatus
+from verifier.trust import verify_trust_list
 
 MUSEUM_AUD = "x509_san_dns:museum.example"
 PHARMACY_AUD = "x509_san_dns:pharmacy.example"
@@ -91,8 +93,13 @@ def running_world(
         keyring = Keyring.load_or_create(
             settings.keys_dir, issuer_id=settings.issuer_id, registry=client
         )
+        root = x509.load_pem_x509_certificate(client.root_pem())
+        snapshot = verify_trust_list(client.trust_list(), root, datetime.now(UTC))
         services = IssuerServices.build(
-            settings, document_signer=keyring.document, status_signer=keyring.status
+            settings,
+            document_signer=keyring.document,
+            status_signer=keyring.status,
+            authorize=registry_authorizer(snapshot, keyring.document),
         )
         with app_thread(create_app(services), issuer_port) as issuer_url:
             yield World(services, client, registry_url, issuer_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from issuer.issuance import CredentialIssuer
+from issuer.issuance import Authorize, CredentialIssuer
 from issuer.settings import IssuerSettings
 from issuer.status import JtiRevocationService, StatusService
 from issuer.storage import Database
@@ -24,7 +24,12 @@ class IssuerServices:
 
     @classmethod
     def build(
-        cls, settings: IssuerSettings, *, document_signer: Signer, status_signer: Signer
+        cls,
+        settings: IssuerSettings,
+        *,
+        document_signer: Signer,
+        status_signer: Signer,
+        authorize: Authorize | None = None,
     ) -> IssuerServices:
         db = Database(settings.database_url)
         db.migrate()
@@ -36,5 +41,5 @@ class IssuerServices:
             status_signer=status_signer,
             status=StatusService(db, settings, status_signer, clock=clock),
             revocation=JtiRevocationService(db, settings, status_signer, clock=clock),
-            credentials=CredentialIssuer(settings.credential_issuer, document_signer),
+            credentials=CredentialIssuer(settings.credential_issuer, document_signer, authorize),
         )

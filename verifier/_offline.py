@@ -109,11 +109,15 @@ class OfflineVerifier:
             )
         try:
             token = self._decode(reference.uri, carried.media_type, carried.token)
-            value = token.status(reference.idx)
         except StatusUnavailable as exc:
             return _undetermined(exc.code, f"status undetermined: {exc.message}")
         except VerificationError as exc:
             return _undetermined(exc.code, f"status list unusable: {exc.message}")
+        try:
+            value = token.status(reference.idx)
+        except VerificationError as exc:
+            # draft-ietf-oauth-status-list §8.3: an index outside the list MUST be rejected.
+            return failed("status.index_out_of_range", exc.message)
         fresh_until = token.fresh_until(self.bundle.issued_at.timestamp())
         stale = fresh_until is not None and self.now.timestamp() > fresh_until
         if value == TokenStatus.VALID:

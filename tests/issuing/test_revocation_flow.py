@@ -55,3 +55,28 @@ def test_issuer_refuses_to_sign_outside_its_certificate(tmp_path: Path) -> None:
             world.services.credentials.issue(
                 "social-status", person, holder_jwk=None, now=datetime(2099, 1, 1, tzinfo=UTC)
             )
+
+
+def test_issuer_refuses_types_it_is_not_accredited_for(tmp_path: Path) -> None:
+    """The registry's decision is checked before signing: no accreditation, no credential."""
+    import pytest
+
+    from issuer.catalog._claims import CLAIM_BUILDERS
+    from verifier import IssuanceError
+
+    with running_world(tmp_path) as world:
+        now = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+        person = DevAuthenticSource().person("p-0001")
+        original = CLAIM_BUILDERS["ehic"]
+
+        def unaccredited(person: dict[str, object], today: object) -> dict[str, object]:
+            claims = original(person, today)  # type: ignore[arg-type]
+            claims["authentic_source"] = {"id": "BE:9999", "name": "not in the registry"}
+            return claims
+
+        CLAIM_BUILDERS["ehic"] = unaccredited  # type: ignore[assignment]
+        try:
+            with pytest.raises(IssuanceError, match="does not allow"):
+                world.services.credentials.issue("ehic", person, holder_jwk=None, now=now)
+        finally:
+            CLAIM_BUILDERS["ehic"] = original

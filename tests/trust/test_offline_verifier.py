@@ -111,9 +111,36 @@ def test_stale_bundle_is_undetermined(world: World) -> None:
     assert any(c.code.startswith("trust.freshness") and not c.ok for c in report.checks)
 
 
-def test_out_of_range_index_is_undetermined_not_valid(world: World) -> None:
+def test_out_of_range_index_is_rejected(world: World) -> None:
+    """draft-ietf-oauth-status-list §8.3: a list too short for the index → reject."""
     report = _verify(world, _bundle(world), _credential(world, 5000))
-    assert report.outcome is not Outcome.VALID
+    assert report.outcome is Outcome.INVALID
+    assert report.failures[0].code == "status.index_out_of_range"
+
+
+def test_status_list_signed_by_a_document_key_is_not_trusted(world: World) -> None:
+    """Only the issuer's status-signing certificate may sign its lists (never a credential key)."""
+    iat = int(NOW.timestamp())
+    forged = encode_status_list_jwt(
+        StatusList(1024, bits=2),
+        uri=STATUS_URI,
+        signer=world.signer("new"),
+        iat=iat,
+        exp=iat + 86400,
+    )
+    bundle = build_bundle(
+        trust_list=world.token,
+        root=world.pki.root,
+        signer=world.pki.registry_signer,
+        issued_at=NOW - timedelta(minutes=30),
+        next_update=NOW + timedelta(hours=23),
+        status_lists={STATUS_URI: (STATUS_LIST_JWT_MEDIA_TYPE, forged)},
+    )
+    report = _verify(world, bundle, _credential(world, REVOKED))
+    assert report.outcome is Outcome.UNDETERMINED  # never "valid" on a list we cannot trust
+    assert any(
+        c.code.startswith("trust.") and c.result.value == "undetermined" for c in report.checks
+    )
 
 
 def test_unpinned_root_is_a_warning(world: World) -> None:
