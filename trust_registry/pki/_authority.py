@@ -13,7 +13,6 @@ The default passphrase (``settings.DEV_ROOT_PASSPHRASE``) is DEV ONLY.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +21,13 @@ from cryptography.hazmat.primitives import serialization
 
 from verifier._errors import KeyStoreError
 from verifier.jose import PrivateKey, PublicKey
-from verifier.signing import LocalSigner, generate_private_key, load_private_key, write_key_dir
+from verifier.signing import (
+    LocalSigner,
+    generate_private_key,
+    load_private_key,
+    write_key_dir,
+    write_private_file,
+)
 from verifier.trust import (
     CertificateUse,
     create_issuer_certificate,
@@ -43,17 +48,6 @@ SKEW = timedelta(minutes=5)
 
 class PkiError(Exception):
     """The PKI directory cannot be used (wrong passphrase, unreadable or inconsistent files)."""
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
 
 
 class CertificateAuthority:
@@ -92,7 +86,7 @@ class CertificateAuthority:
                 serialization.PrivateFormat.PKCS8,
                 serialization.BestAvailableEncryption(passphrase),
             )
-            _write_private(root_key_file, encrypted)
+            write_private_file(root_key_file, encrypted)
             root_file.write_bytes(dump_pem(root))
         try:
             root = load_certificate(root_file.read_bytes())

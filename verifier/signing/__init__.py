@@ -7,6 +7,7 @@ from verifier.signing._keys import (
     load_signer,
     public_jwk_with_kid,
     write_key_dir,
+    write_private_file,
 )
 from verifier.signing._signer import LocalSigner, Signer
 
@@ -19,4 +20,5 @@ __all__ = [
     "load_signer",
     "public_jwk_with_kid",
     "write_key_dir",
+    "write_private_file",
 ]

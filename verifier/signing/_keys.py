@@ -59,7 +59,8 @@ def public_jwk_with_kid(key: PublicKey, alg: str | None = None) -> dict[str, Any
     return jwk
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write ``data`` atomically with mode 0600 from the first byte (never world-readable)."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -77,7 +78,7 @@ def write_key_dir(
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     public = public_jwk_with_kid(key.public_key(), alg)
     private = {**jwk_from_private_key(key), "kid": public["kid"], "alg": alg}
-    _write_private(directory / "private.jwk", json.dumps(private, indent=2).encode() + b"\n")
+    write_private_file(directory / "private.jwk", json.dumps(private, indent=2).encode() + b"\n")
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase)
         if passphrase
@@ -86,7 +87,7 @@ def write_key_dir(
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
     )
-    _write_private(directory / "private.pem", pem)
+    write_private_file(directory / "private.pem", pem)
     (directory / "jwks.json").write_text(json.dumps({"keys": [public]}, indent=2) + "\n")
     return public
 
