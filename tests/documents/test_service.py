@@ -88,3 +88,24 @@ def test_typical_documents(service: DocumentService, pki: DevPki, doc_type: str)
         f"{doc.sid:22} typical {len(doc.qr_text):4} chars {doc.qr_version}-{doc.ecc}"
         f"  render {ms['render']:.0f} ms  pades {ms['pades']:.0f} ms"
     )
+
+
+def test_public_api_resolves_lazily() -> None:
+    import subprocess
+    import sys
+
+    import issuer.documents as documents
+
+    assert len(set(documents.__all__)) == len(documents.__all__)  # order: ruff RUF022
+    for name in documents.__all__:
+        assert getattr(documents, name) is not None
+    with pytest.raises(AttributeError):
+        _ = documents.not_a_name  # type: ignore[attr-defined]
+    # Registering the CLI must not import pyHanko or reportlab (every civicred command pays).
+    code = (
+        "import sys, argparse; from issuer.documents._cli import register; "
+        "register(argparse.ArgumentParser().add_subparsers()); "
+        "print(any(m.split('.')[0] in ('pyhanko', 'reportlab', 'segno') for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
