@@ -2,7 +2,9 @@
 ``sid`` (the EU ``eessi:prc:1.0`` ePRC and civicred's own ``be.civicred:ehic:1.0`` and
 ``be.civicred:ssh:1.0``), strict Base45, bounded decoding, kids and payload validation.
 
-Stdlib + cryptography only. See docs/qr-documents.md.
+Stdlib + cryptography only (reportlab for :func:`report_to_pdf`, imported when called). See
+docs/qr-documents.md; the verification flow (v0.5 §5) and its report export (§7) are
+:func:`verify_qr_document` and :func:`report_to_eessi_json` / :func:`report_to_pdf`.
 """
 
 from verifier.qr._base45 import ALPHABET as BASE45_ALPHABET
@@ -42,12 +44,44 @@ from verifier.qr._kid import (
     framework_kid,
     parse_kid,
 )
+from verifier.qr._report_eessi import (
+    STEPS as EESSI_REPORT_STEPS,
+)
+from verifier.qr._report_eessi import (
+    eessi_steps,
+    report_to_eessi_dict,
+    report_to_eessi_json,
+)
+from verifier.qr._report_pdf import ReportExportUnavailable, report_to_pdf
 from verifier.qr._validate import (
     Finding,
     Validation,
     validate_for_issuance,
     validate_for_verification,
     validate_schema,
+)
+from verifier.qr._verify import (
+    EARLIEST_TREATMENT_DATE,
+    QR_FORMAT,
+    extend_report,
+    verify_qr_document,
+)
+from verifier.qr._verify_policy import (
+    DEFAULT_QR_POLICY,
+    NoRevocationData,
+    PadesMode,
+    QrVerificationPolicy,
+    RevocationChecker,
+    RevocationMode,
+    has_revocation_reference,
+    revocation_check,
+)
+from verifier.qr._verify_trust import (
+    AccreditationPeriod,
+    QrDocumentResolver,
+    ResolvedDocumentIssuer,
+    ResolvedDocumentKey,
+    TrustedCertificates,
 )
 
 __all__ = [
@@ -56,22 +90,37 @@ __all__ = [
     "CIVICRED_SSH_SID",
     "DEFAULT_MAX_COMPRESSED",
     "DEFAULT_MAX_INFLATED",
+    "DEFAULT_QR_POLICY",
     "DOCTYPES",
+    "EARLIEST_TREATMENT_DATE",
     "EESSI_FRAMEWORK",
     "EESSI_PRC_SID",
+    "EESSI_REPORT_STEPS",
     "ISSUER_ZLIB_LEVEL",
     "JKT",
     "LANGUAGES",
     "MAX_QR_TEXT",
+    "QR_FORMAT",
     "SPEC_EXAMPLE_ZLIB_LEVEL",
     "X5T_S256",
+    "AccreditationPeriod",
     "DocType",
     "FieldInfo",
     "Finding",
     "KeyId",
+    "NoRevocationData",
+    "PadesMode",
     "QrDocument",
+    "QrDocumentResolver",
+    "QrVerificationPolicy",
+    "ReportExportUnavailable",
+    "ResolvedDocumentIssuer",
+    "ResolvedDocumentKey",
     "Revocation",
+    "RevocationChecker",
+    "RevocationMode",
     "Rule",
+    "TrustedCertificates",
     "Validation",
     "b45decode",
     "b45decoded_size",
@@ -79,16 +128,24 @@ __all__ = [
     "certificate_thumbprint",
     "decode_qr_text",
     "eessi_kid",
+    "eessi_steps",
     "encode_qr_text",
+    "extend_report",
     "format_kid",
     "framework_kid",
     "get_doctype",
+    "has_revocation_reference",
     "normalize_qr_text",
     "parse_document",
     "parse_jws",
     "parse_kid",
+    "report_to_eessi_dict",
+    "report_to_eessi_json",
+    "report_to_pdf",
+    "revocation_check",
     "sign_document",
     "validate_for_issuance",
     "validate_for_verification",
     "validate_schema",
+    "verify_qr_document",
 ]

@@ -1,0 +1,17 @@
+"""Errors of the scan layer (reading QR codes from images and PDFs)."""
+
+from __future__ import annotations
+
+from verifier._errors import MalformedInput
+
+
+class ScanError(MalformedInput):
+    """The image or PDF could not be read (``scan.image``, ``scan.image_size``, ``scan.pdf``…)."""
+
+    default_code = "scan.input"
+
+
+class ScanUnavailable(ScanError):
+    """An optional dependency (zxing-cpp, pyzbar, Pillow, pypdf, pyHanko, pdftoppm) is missing."""
+
+    default_code = "scan.unavailable"

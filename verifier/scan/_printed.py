@@ -1,0 +1,118 @@
+"""Printed data vs signed data: every field of the verified QR payload must be printed on the PDF.
+
+EHIC PDF QR PoC v0.5 §2.1: every field visible on the PRC is in the token (no more, no less),
+and §4: dates are printed DD/MM/YYYY. A PDF whose text was edited after issuance (or a valid QR
+pasted onto someone else's document) shows values the QR does not sign: ``pdf.printed_data``
+fails and names the fields. Text comes from pypdf (the latest revision: what a viewer shows).
+Matching is tolerant to case, Unicode normalisation, whitespace and line wrapping, and strict on
+the characters themselves.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from verifier._report import Check, CheckResult
+from verifier.qr._document import QrDocument
+from verifier.scan._errors import ScanError, ScanUnavailable
+
+PRINTED_DATA_CODE = "pdf.printed_data"
+MAX_TEXT_PAGES = 4
+_SPACES = re.compile(r"\s+")
+_HYPHENS = str.maketrans({"\u00ad": None, "\u2010": "-", "\u2011": "-", "\u2212": "-"})
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedField:
+    """One body field as it should appear: accepted renderings, the first is the canonical."""
+
+    name: str
+    label: str
+    renderings: tuple[str, ...]
+
+
+def pdf_text(pdf: bytes, *, max_pages: int = MAX_TEXT_PAGES) -> str:
+    """The text of the first pages (pypdf); :class:`ScanError` if it cannot be extracted."""
+    try:
+        from pypdf import PdfReader
+    except ImportError as exc:
+        raise ScanUnavailable("pypdf is not installed (civicred[scan])") from exc
+    try:
+        reader = PdfReader(io.BytesIO(pdf))
+        return "\n".join(page.extract_text() or "" for page in list(reader.pages)[:max_pages])
+    except Exception as exc:  # pypdf raises many types on hostile input
+        raise ScanError(
+            f"the PDF text cannot be read ({type(exc).__name__})", code="scan.pdf"
+        ) from None
+
+
+def _date_renderings(value: str) -> tuple[str, ...]:
+    year, month, day = value.split("-")
+    out = [f"{day}/{month}/{year}"]  # v0.5 §4: DD/MM/YYYY
+    if day == "00":  # a partial date (v0.5 §2.3.2): unknown parts may be left out
+        out.append(f"{month}/{year}" if month != "00" else year)
+    return (*out, value)
+
+
+def printed_fields(document: QrDocument) -> list[PrintedField]:
+    """The body fields a PDF prints, with their accepted renderings (booleans are not text)."""
+    doctype = document.doctype
+    out: list[PrintedField] = []
+    for name, value in document.body.items():
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            continue
+        text = str(value)
+        kind = doctype.date_kind(name)
+        renderings = _date_renderings(text) if kind in ("date", "partial") else (text,)
+        out.append(PrintedField(name, doctype.label(name), renderings))
+    return out
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_HYPHENS).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def _found(rendering: str, text: str, compact: str) -> bool:
+    value = _normalise(rendering)
+    if not value:
+        return True
+    pattern = rf"(?<!\w){re.escape(value)}(?!\w)"
+    if re.search(pattern, text) is not None:
+        return True
+    # A long value wrapped over two lines (or split into several text runs by the PDF writer).
+    squeezed = value.replace(" ", "")
+    return len(squeezed) >= 6 and squeezed in compact
+
+
+def check_printed_data(text: str, document: QrDocument) -> Check:
+    """``pdf.printed_data``: PASSED if every field is found, FAILED naming those that are not,
+    WARNING if the PDF has no text layer (an image-only scan: compare by eye)."""
+    normalised = _normalise(text)
+    if not normalised:
+        return Check(
+            PRINTED_DATA_CODE,
+            CheckResult.WARNING,
+            "the PDF has no text layer: compare the printed data with the QR data by eye",
+        )
+    compact = normalised.replace(" ", "")
+    missing = [
+        f
+        for f in printed_fields(document)
+        if not any(_found(r, normalised, compact) for r in f.renderings)
+    ]
+    if not missing:
+        return Check(
+            PRINTED_DATA_CODE,
+            CheckResult.PASSED,
+            "every signed field is printed on the PDF as signed",
+        )
+    shown = "; ".join(f"{f.label} ({f.name}) {f.renderings[0]!r}" for f in missing[:8])
+    return Check(
+        PRINTED_DATA_CODE,
+        CheckResult.FAILED,
+        f"the PDF does not print the signed value of {len(missing)} field(s): {shown}",
+    )

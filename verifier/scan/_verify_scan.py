@@ -1,0 +1,163 @@
+"""Verify a QR document from an image or a PDF: find the QR, run the v0.5 §5 flow, add the
+image/PDF checks.
+
+Extra checks (docs/verification-codes.md §QR documents): ``scan.qr`` (a QR code was found),
+``pdf.printed_data`` (the printed text shows the signed values, run on the verified document
+only), ``pdf.signature`` and ``pdf.coverage`` (PAdES, when the policy does not ignore it).
+Never raises on bad input: a file that cannot be read is a failed check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cryptography import x509
+
+from verifier._errors import VerificationError
+from verifier._report import Check, CheckResult, VerificationReport, failed, passed
+from verifier.qr._document import QrDocument
+from verifier.qr._envelope import decode_qr_text
+from verifier.qr._verify import QR_FORMAT, extend_report, verify_qr_document
+from verifier.qr._verify_policy import DEFAULT_QR_POLICY, QrVerificationPolicy, RevocationChecker
+from verifier.qr._verify_trust import QrDocumentResolver
+from verifier.scan._decoders import QrDecoder, decode_image
+from verifier.scan._errors import ScanError
+from verifier.scan._pades import PadesSignature, inspect_pades, pades_checks
+from verifier.scan._pdf import DEFAULT_DPI, DEFAULT_MAX_PAGES, decode_pdf, read_pdf_bytes
+from verifier.scan._printed import PRINTED_DATA_CODE, check_printed_data, pdf_text
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+SCAN_CODE = "scan.qr"
+
+
+def _pick(texts: Sequence[str]) -> tuple[str, Check]:
+    """The QR to verify: the first that decodes as one of ours (else the first found)."""
+    usable = []
+    for text in texts:
+        try:
+            decode_qr_text(text)
+        except VerificationError:
+            continue
+        usable.append(text)
+    chosen = (usable or list(texts))[0]
+    if len(texts) == 1:
+        return chosen, passed(SCAN_CODE, "one QR code found")
+    return chosen, Check(
+        SCAN_CODE,
+        CheckResult.WARNING,
+        f"{len(texts)} different QR codes found; verified the first signed document",
+    )
+
+
+def _scan_failure(check: Check, after: Iterable[Check] = ()) -> VerificationReport:
+    checks = (check, *after)
+    return VerificationReport.from_checks(
+        checks, format=QR_FORMAT, details={"conclusion": "Rejected"}
+    )
+
+
+def verify_qr_image(
+    source: str | Path | bytes | bytearray | Image,
+    *,
+    resolver: QrDocumentResolver,
+    today: dt.date,
+    now: dt.datetime,
+    treatment_date: dt.date | None = None,
+    revocation: RevocationChecker | None = None,
+    policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
+    decoders: Sequence[QrDecoder] | None = None,
+) -> VerificationReport:
+    """Find the QR code of a photo or screenshot and verify it (v0.5 §5)."""
+    try:
+        texts = decode_image(source, decoders=decoders)
+    except ScanError as exc:
+        return _scan_failure(failed(exc.code, exc.message))
+    if not texts:
+        return _scan_failure(failed(SCAN_CODE, "no QR code found in the image"))
+    text, found = _pick(texts)
+    report = verify_qr_document(
+        text,
+        resolver=resolver,
+        today=today,
+        now=now,
+        treatment_date=treatment_date,
+        revocation=revocation,
+        policy=policy,
+    )
+    return extend_report(report, before=[found], details={"qr_text": text})
+
+
+def _pades(
+    data: bytes, policy: QrVerificationPolicy, roots: Sequence[x509.Certificate], now: dt.datetime
+) -> tuple[list[Check], list[PadesSignature]]:
+    if policy.pades == "ignore":
+        return [], []
+    try:
+        signatures = inspect_pades(data, trust_roots=roots, now=now)
+    except Exception as exc:  # pyHanko missing, or a PDF structure it cannot parse
+        result = CheckResult.UNDETERMINED if policy.pades == "required" else CheckResult.WARNING
+        why = exc.message if isinstance(exc, VerificationError) else type(exc).__name__
+        return [Check("pdf.signature", result, f"the PDF signature cannot be analysed ({why})")], []
+    return pades_checks(signatures, policy.pades), signatures
+
+
+def _printed(data: bytes, document: QrDocument) -> list[Check]:
+    try:
+        text = pdf_text(data)
+    except ScanError as exc:
+        return [Check(PRINTED_DATA_CODE, CheckResult.WARNING, exc.message)]
+    return [check_printed_data(text, document)]
+
+
+def verify_qr_pdf(
+    source: str | Path | bytes | bytearray,
+    *,
+    resolver: QrDocumentResolver,
+    today: dt.date,
+    now: dt.datetime,
+    treatment_date: dt.date | None = None,
+    revocation: RevocationChecker | None = None,
+    policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
+    pdf_trust_roots: Sequence[x509.Certificate] = (),
+    decoders: Sequence[QrDecoder] | None = None,
+    dpi: int = DEFAULT_DPI,
+    max_pages: int = DEFAULT_MAX_PAGES,
+) -> VerificationReport:
+    """Verify a PDF document: its QR (v0.5 §5), its printed data, its PAdES signature.
+
+    ``pdf_trust_roots`` anchor the PAdES signature (the registry root, or the signer
+    certificate itself); without them a PAdES signature is at best "intact, not trusted".
+    """
+    try:
+        data = read_pdf_bytes(source)
+    except ScanError as exc:
+        return _scan_failure(failed(exc.code, exc.message))
+    pdf_checks, signatures = _pades(data, policy, pdf_trust_roots, now)
+    pdf_details: dict[str, Any] = {"signatures": [s.to_dict() for s in signatures]}
+    try:
+        texts = decode_pdf(data, dpi=dpi, max_pages=max_pages, decoders=decoders)
+    except ScanError as exc:
+        return _scan_failure(failed(exc.code, exc.message), pdf_checks)
+    if not texts:
+        return _scan_failure(
+            failed(SCAN_CODE, f"no QR code found on the first {max_pages} page(s)"), pdf_checks
+        )
+    text, found = _pick(texts)
+    report = verify_qr_document(
+        text,
+        resolver=resolver,
+        today=today,
+        now=now,
+        treatment_date=treatment_date,
+        revocation=revocation,
+        policy=policy,
+        extra_checks=(lambda doc: _printed(data, doc)) if policy.printed_data else None,
+    )
+    return extend_report(
+        report, before=[found], after=pdf_checks, details={"qr_text": text, "pdf": pdf_details}
+    )
