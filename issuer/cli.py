@@ -33,6 +33,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     samples.add_argument(
         "--workdir", type=Path, default=DEFAULT_WORKDIR, help="state directory (default: var)"
     )
+    samples.add_argument("--registry-port", type=int, default=DEFAULT_REGISTRY_PORT)
+    samples.add_argument("--issuer-port", type=int, default=DEFAULT_ISSUER_PORT)
     samples.set_defaults(handler=_samples)
     register_pdf(commands)
 
@@ -52,4 +54,10 @@ def _demo(args: argparse.Namespace) -> int:
 def _samples(args: argparse.Namespace) -> int:
     from issuer.samples import run
 
-    return run(args.out, args.workdir, registry_port=None, issuer_port=None, serve=False)
+    return run(
+        args.out,
+        args.workdir,
+        registry_port=args.registry_port,
+        issuer_port=args.issuer_port,
+        serve=False,
+    )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from issuer._servers import app_thread, free_port, port_in_use, registry_process
 from issuer.api import create_app
@@ -54,9 +55,30 @@ class Sample:
     file: str
     description: str
     expected: str  # "valid" | "invalid" | "undetermined"
-    require_kb: bool
+    require_kb: bool = False
     nonce: str | None = None
     aud: str | None = None
+    kind: str = "sd-jwt"  # or "document" (a PDF, its QR text or its QR image)
+    date: str | None = None  # treatment / visit date for documents (default: the issue date)
+    verify_at: str | None = None  # verification time when not the generation time
+    reason: str | None = None  # the code of the expected failure
+
+
+DOCUMENTS = (
+    # name, type, language, person, what, state ("valid" | "revoked" | "expired")
+    ("eprc", "prc", "en", "p-0001", "ePRC (EU eessi:prc:1.0)", "valid"),
+    ("eehic", "ehic", "fr", "p-0002", "eEHIC card, in French", "valid"),
+    (
+        "social-status-venue",
+        "ssh",
+        "nl",
+        "p-0001",
+        "social-status venue attestation, in Dutch",
+        "valid",
+    ),
+    ("eprc-revoked", "prc", "de", "p-0002", "revoked ePRC, in German", "revoked"),
+    ("eprc-expired", "prc", "en", "p-0001", "ePRC presented after its validity ended", "expired"),
+)
 
 
 @dataclass(frozen=True)
@@ -154,8 +176,12 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
         if state is not TokenStatus.VALID:
             services.status.set_status(allocation.credential_id, state, actor="demo")
         expected = "valid" if state is TokenStatus.VALID else "invalid"
+        reason = {
+            TokenStatus.INVALID: "status.revoked",
+            TokenStatus.SUSPENDED: "status.suspended",
+        }.get(state)
         (out / f"{name}.sd-jwt").write_text(credential + "\n")
-        samples.append(Sample(f"{name}.sd-jwt", f"{what}, as issued", expected, False))
+        samples.append(Sample(f"{name}.sd-jwt", f"{what}, as issued", expected, reason=reason))
         held = HeldCredential.parse(credential)
         nonce = f"sample-nonce-{name}"
         presentation = held.present(
@@ -163,7 +189,15 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
         )
         (out / f"{name}.presentation.sd-jwt").write_text(presentation + "\n")
         samples.append(
-            Sample(f"{name}.presentation.sd-jwt", f"{what}, presented", expected, True, nonce, aud)
+            Sample(
+                f"{name}.presentation.sd-jwt",
+                f"{what}, presented",
+                expected,
+                True,
+                nonce,
+                aud,
+                reason=reason,
+            )
         )
 
     issue("social-status", "social-status", TokenStatus.VALID, MUSEUM_AUD, MUSEUM_CLAIMS,
@@ -181,12 +215,19 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
         "EHIC shown to a pharmacy abroad",
     )
 
+    samples.extend(_documents(world, out, now=now))
     publish(world)
     _write_status_lists(world, out)
     (out / "issuer-jwks.json").write_text(
         json.dumps({"keys": [_document_jwk(services)]}, indent=2) + "\n"
     )
     (out / "registry-root.pem").write_bytes(world.registry.root_pem())
+    for name, signer in (
+        ("document-signing", services.document_signer),
+        ("status-signing", services.status_signer),
+    ):
+        chain = b"".join(c.public_bytes(Encoding.PEM) for c in signer.certificate_chain)
+        (out / f"issuer-{name}.pem").write_bytes(chain)
     (out / "bundle.jwt").write_text(world.registry.bundle() + "\n")
     manifest = {
         "generated_at": now.isoformat(timespec="seconds"),
@@ -199,6 +240,60 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
     return samples
 
 
+def _documents(world: World, out: Path, *, now: datetime) -> list[Sample]:
+    """Signed PDFs with their QR text and a PNG of the QR; one revoked, one expired."""
+    import segno
+
+    from issuer.documents import DocumentService
+    from issuer.paper import PaperIssuer
+
+    paper = PaperIssuer(world.services, DocumentService())
+    people = DevAuthenticSource()
+    samples = []
+    for name, doc_type, language, person_id, what, state in DOCUMENTS:
+        options = {}
+        if state == "expired":
+            options = {"prc_days": 1}  # valid on the issue date only
+        rendered = paper.issue(doc_type, people.person(person_id), language, now=now, **options)
+        if state == "revoked":
+            world.services.revocation.revoke(rendered.payload["jti"], actor="demo")
+        (out / f"{name}.pdf").write_bytes(rendered.pdf_bytes)
+        (out / f"{name}.qr.txt").write_text(rendered.qr_text + "\n")
+        symbol = segno.make_qr(
+            rendered.qr_text, error=rendered.ecc.lower(), mode="alphanumeric", boost_error=False
+        )
+        symbol.save(out / f"{name}.qr.png", scale=4, border=4)
+        expected, date, reason, verify_at = "valid", None, None, None
+        if state == "revoked":
+            expected, reason = "invalid", "revocation.revoked"
+        elif state == "expired":
+            # Valid on its issue date only; presented the next day (a few minutes after
+            # midnight, local time), while the bundle and the lists are still fresh.
+            next_day = datetime.fromisoformat(rendered.payload["prc"]["ed"]) + timedelta(
+                days=1, minutes=5
+            )
+            moment = next_day.replace(tzinfo=now.astimezone().tzinfo)
+            date, verify_at = next_day.date().isoformat(), moment.isoformat(timespec="seconds")
+            expected, reason = "invalid", "qr.validity"
+        for suffix, kind_what in (
+            (".pdf", "signed PDF"),
+            (".qr.txt", "QR text"),
+            (".qr.png", "QR image"),
+        ):
+            samples.append(
+                Sample(
+                    f"{name}{suffix}",
+                    f"{what}: {kind_what} (QR v{rendered.qr_version}-{rendered.ecc})",
+                    expected,
+                    kind="document",
+                    date=date,
+                    reason=reason,
+                    verify_at=verify_at,
+                )
+            )
+    return samples
+
+
 def _document_jwk(services: IssuerServices) -> dict[str, object]:
     signer = services.document_signer
     return {**public_jwk_with_kid(signer.public_key(), signer.algorithm.name), "kid": signer.kid}
@@ -208,8 +303,9 @@ def _write_status_lists(world: World, out: Path) -> None:
     """The lists exactly as the issuer serves them (JWT and CWT)."""
     for uri in world.services.status.list_uris():
         list_id = uri.rsplit("/", 1)[-1]
-        jwt = httpx.get(uri, timeout=10)
-        cwt = httpx.get(uri, headers={"Accept": STATUS_LIST_CWT_MEDIA_TYPE}, timeout=10)
+        served = f"{world.issuer_url}/status/{list_id}"  # as served now (URIs are identifiers)
+        jwt = httpx.get(served, timeout=10)
+        cwt = httpx.get(served, headers={"Accept": STATUS_LIST_CWT_MEDIA_TYPE}, timeout=10)
         jwt.raise_for_status()
         cwt.raise_for_status()
         (out / "status" / f"{list_id}.jwt").write_bytes(jwt.content)
@@ -226,16 +322,43 @@ def verify_samples(out: Path, *, now: datetime) -> list[tuple[Sample, Verificati
     results = []
     for raw in manifest["samples"]:
         sample = Sample(**raw)
-        policy = VerificationPolicy.at(
-            now,
-            require_key_binding=sample.require_kb,
-            expected_nonce=sample.nonce,
-            expected_aud=sample.aud,
-        )
-        results.append(
-            (sample, offline.verify_sd_jwt((out / sample.file).read_text().strip(), policy))
-        )
+        if sample.kind == "document":
+            at = datetime.fromisoformat(sample.verify_at) if sample.verify_at else now
+            checker = offline if at == now else OfflineVerifier(offline.bundle, at)
+            report = verify_document(out / sample.file, checker, now=at, date=sample.date)
+        else:
+            policy = VerificationPolicy.at(
+                now,
+                require_key_binding=sample.require_kb,
+                expected_nonce=sample.nonce,
+                expected_aud=sample.aud,
+            )
+            report = offline.verify_sd_jwt((out / sample.file).read_text().strip(), policy)
+        results.append((sample, report))
     return results
+
+
+def verify_document(
+    path: Path, offline: OfflineVerifier, *, now: datetime, date: str | None
+) -> VerificationReport:
+    """A PDF, QR text or QR image verified as a foreign institution or a venue would."""
+    from verifier.qr import extend_report, verify_qr_document
+    from verifier.scan import verify_qr_image, verify_qr_pdf
+    from verifier.trust import QrDocumentResolver
+
+    resolver = QrDocumentResolver(offline.bundle.snapshot)
+    today = now.astimezone().date()
+    treatment = datetime.fromisoformat(date).date() if date else None
+    common = {"today": today, "now": now, "treatment_date": treatment, "revocation": offline}
+    if path.suffix == ".pdf":
+        report = verify_qr_pdf(
+            path.read_bytes(), resolver=resolver, pdf_trust_roots=[offline.bundle.root], **common
+        )  # type: ignore[arg-type]
+    elif path.suffix == ".png":
+        report = verify_qr_image(path.read_bytes(), resolver=resolver, **common)  # type: ignore[arg-type]
+    else:
+        report = verify_qr_document(path.read_text().strip(), resolver=resolver, **common)  # type: ignore[arg-type]
+    return extend_report(report, before=offline.bundle.checks, details=offline.details())
 
 
 def _readme(samples: list[Sample], now: datetime) -> str:
@@ -244,9 +367,10 @@ def _readme(samples: list[Sample], now: datetime) -> str:
     commands = []
     for s in samples:
         kb = f" \\\n    --nonce {s.nonce} --aud {s.aud}" if s.require_kb else ""
+        kb += f" --date {s.date}" if s.date else ""
         commands.append(
             f"civicred verify sample_credentials/{s.file} \\\n    --bundle sample_credentials/bundle.jwt "
-            f"--root sample_credentials/registry-root.pem --now {at}{kb}"
+            f"--root sample_credentials/registry-root.pem --now {s.verify_at or at}{kb}"
         )
     return "\n".join(
         [
@@ -262,6 +386,7 @@ def _readme(samples: list[Sample], now: datetime) -> str:
             *rows,
             "| `bundle.jwt` | the registry's signed offline bundle (trust list + status lists) | |",
             "| `registry-root.pem` | the registry root to pin | |",
+            "| `issuer-document-signing.pem`, `issuer-status-signing.pem` | the issuer's certificates | |",
             "| `status/*.jwt`, `status/*.cwt` | the Token Status Lists exactly as served | |",
             "| `issuer-jwks.json` | the issuer's document-signing key (ad-hoc `--issuer-jwks` checks) | |",
             f"| `{HOLDER_KEY_FILE}` | the holder's private key (DEV ONLY) for new presentations | |",
@@ -285,7 +410,8 @@ def run(
         failures = 0
         for sample, report in verify_samples(out, now=now):
             ok = report.outcome.value == sample.expected and (
-                report.valid or report.failures[0].code.startswith("status.")
+                report.valid
+                or report.failures[0].code == (sample.reason or report.failures[0].code)
             )
             failures += not ok
             reason = f" ({report.failures[0].code})" if report.failures else ""

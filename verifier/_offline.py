@@ -20,6 +20,8 @@ from verifier._errors import MalformedInput, StatusUnavailable, VerificationErro
 from verifier._report import Check, CheckResult, Outcome, VerificationReport, failed, passed
 from verifier.cose import CoseSign1, HeaderParameter
 from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws
+from verifier.qr import QrDocument
+from verifier.revocation import certificate_chain_of, decode_revocation_list
 from verifier.sdjwt import VerificationPolicy, verify_sd_jwt
 from verifier.status import (
     STATUS_LIST_CWT_MEDIA_TYPE,
@@ -32,6 +34,7 @@ from verifier.status import (
 from verifier.trust import Bundle, FreshnessPolicy, SdJwtVcTrustResolver
 
 STATUS_LEEWAY_SECONDS = 60
+MAX_LIST_AGE_SECONDS = 24 * 3600  # EHIC PDF QR PoC v0.5 §5 step 6: cache lists for at most 24 h
 
 
 def _undetermined(code: str, message: str) -> Check:
@@ -133,6 +136,49 @@ class OfflineVerifier:
         return _undetermined(
             "status.unknown_value", f"status value {value:#x} is application-specific"
         )
+
+    # -- paper documents (the RevocationChecker protocol of verifier.qr) ---------------------
+    def check(self, document: QrDocument, *, now: datetime) -> Check:
+        """Revocation of a QR document from the bundle: jti lists (``jti``+``rid``, EHIC PDF QR
+        PoC v0.5 §5 step 6) or the Token Status List (``st``); codes start with ``revocation``."""
+        mechanism = document.doctype.revocation.mechanism
+        payload = document.payload
+        if mechanism == "token-status-list":
+            st = payload.get("st")
+            if not isinstance(st, Mapping):
+                return Check("revocation", CheckResult.NOT_APPLICABLE, "no status reference")
+            try:
+                reference = StatusReference(idx=st.get("idx"), uri=st.get("uri"))  # type: ignore[arg-type]
+            except (MalformedInput, TypeError, ValueError):
+                return failed("revocation.reference", "the status reference is malformed")
+            result = self.status_check(reference)
+            return Check(f"revocation.{result.code}", result.result, result.message)
+        jti, rid = payload.get("jti"), payload.get("rid")
+        if not isinstance(jti, str) or not isinstance(rid, str):
+            return Check(
+                "revocation", CheckResult.NOT_APPLICABLE, "no jti and rid: nothing to check"
+            )
+        token = self.bundle.revocation_lists.get(rid)
+        if token is None:
+            return _undetermined(
+                "revocation.unavailable", f"the bundle has no revocation list {rid}"
+            )
+        try:
+            chain = [x509.load_der_x509_certificate(d) for d in certificate_chain_of(token)]
+            key = self.bundle.status_list_resolver(now).resolve_chain(rid, chain, now).key
+            revocation_list = decode_revocation_list(
+                token, key=key, policy=self.algorithms, expected_rid=rid
+            )
+        except VerificationError as exc:
+            return _undetermined("revocation.unusable", f"revocation list unusable: {exc.message}")
+        except ValueError:
+            return _undetermined("revocation.unusable", "revocation list certificate unreadable")
+        age = now.timestamp() - revocation_list.issued_at
+        if now.timestamp() > revocation_list.next_update or age > MAX_LIST_AGE_SECONDS:
+            return _undetermined("revocation.stale", "the revocation list is past its next_update")
+        if revocation_list.is_revoked(jti):
+            return failed("revocation.revoked", "the document has been revoked (its jti is listed)")
+        return passed("revocation", f"not on revocation list {rid}")
 
     def _decode(self, uri: str, media_type: str, body: str) -> StatusListToken:
         now = self.now.timestamp()

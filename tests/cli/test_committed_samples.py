@@ -22,13 +22,18 @@ def civicred(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("sample", MANIFEST["samples"], ids=lambda s: s["file"])
 def test_sample_verifies_through_the_bundle(sample: dict[str, object]) -> None:
+    now = str(sample.get("verify_at") or MANIFEST["generated_at"])
     args = ["verify", str(SAMPLES / str(sample["file"])), "--bundle", str(SAMPLES / "bundle.jwt"),
-            "--root", str(SAMPLES / "registry-root.pem"), "--now", MANIFEST["generated_at"], "--json"]  # fmt: skip
-    if sample["require_kb"]:
+            "--root", str(SAMPLES / "registry-root.pem"), "--now", now, "--json"]  # fmt: skip
+    if sample.get("require_kb"):
         args += ["--nonce", str(sample["nonce"]), "--aud", str(sample["aud"])]
+    if sample.get("date"):
+        args += ["--date", str(sample["date"])]
     result = civicred(*args)
     report = json.loads(result.stdout)
     assert report["outcome"] == sample["expected"], report["checks"]
+    if sample.get("reason"):
+        assert next(c for c in report["checks"] if not c["ok"])["code"] == sample["reason"]
     assert result.returncode == EXIT[str(sample["expected"])]
     assert report["details"]["root_pinned"] is True
 
@@ -36,6 +41,19 @@ def test_sample_verifies_through_the_bundle(sample: dict[str, object]) -> None:
 def test_readme_lists_every_sample() -> None:
     readme = (SAMPLES / "README.md").read_text()
     assert all(s["file"] in readme for s in MANIFEST["samples"])
+
+
+def test_documents_come_with_qr_text_png_and_certificates() -> None:
+    for pdf in SAMPLES.glob("*.pdf"):
+        stem = pdf.name.removesuffix(".pdf")
+        assert (SAMPLES / f"{stem}.qr.txt").is_file() and (SAMPLES / f"{stem}.qr.png").is_file()
+    assert {p.name for p in SAMPLES.glob("*.pdf")} >= {
+        "eprc.pdf",
+        "eehic.pdf",
+        "social-status-venue.pdf",
+    }
+    for name in ("registry-root.pem", "issuer-document-signing.pem", "issuer-status-signing.pem"):
+        assert (SAMPLES / name).read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
 
 
 def test_status_lists_as_served() -> None:

@@ -31,7 +31,7 @@ def test_demo_issues_publishes_and_verifies(
     lines = [
         line for line in result.stdout.splitlines() if line.split()[:1] in (["VALID"], ["INVALID"])
     ]
-    assert len(lines) == 8 and all(line.rstrip().split()[2] == "ok" for line in lines), (
+    assert len(lines) >= 20 and all(line.rstrip().split()[2] == "ok" for line in lines), (
         result.stdout
     )
     samples = workdir / "samples"

@@ -1,21 +1,34 @@
 """``civicred verify FILE|TEXT`` — detects the input kind and verifies it offline.
 
+Kinds: SD-JWT / SD-JWT+KB (compact or JSON), QR text (Base45(zlib(JWS))), a PNG/JPEG photo or
+scan of a QR, a PDF (QR found by rendering the page; PAdES seal and printed data checked).
+
 Trust comes from ``--bundle`` (the registry's signed offline bundle; root pin from ``--root`` or
-``$CIVICRED_REGISTRY_ROOT``) or, for ad-hoc checks, ``--issuer-jwks`` (SD-JWT) and ``--trust-cert``
-(signed QR documents). QR text, images and PDFs are added behind the same command.
+``$CIVICRED_REGISTRY_ROOT``) or, for ad-hoc checks, ``--issuer-jwks`` (SD-JWT) and
+``--trust-cert`` (signed QR documents, matched by kid). ``--date`` is the treatment/visit date.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
+
+from cryptography import x509
 
 from verifier._errors import VerificationError
 from verifier._offline import OfflineVerifier
+from verifier._report import VerificationReport
 from verifier.cli._bundle import load_root
-from verifier.cli._common import CliError, parse_now, print_report, read_input
+from verifier.cli._common import MAX_INPUT_BYTES, CliError, parse_now, print_report
 from verifier.cli._sdjwt import add_sdjwt_verify_arguments, jwks_resolver, sdjwt_policy
+from verifier.qr import TrustedCertificates, extend_report, verify_qr_document
+from verifier.scan import InputKind, detect_input
 from verifier.sdjwt import verify_sd_jwt
+from verifier.trust import QrDocumentResolver
+
+SD_JWT_KINDS = (InputKind.SD_JWT, InputKind.SD_JWT_JSON)
+IMAGE_KINDS = (InputKind.PNG, InputKind.JPEG, InputKind.IMAGE)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,14 +40,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ver.add_argument(
         "--root", metavar="PEM", help="pinned registry root (default: $CIVICRED_REGISTRY_ROOT)"
     )
+    ver.add_argument("--trust-cert", metavar="PEM", action="append", default=[],
+                     help="trust this document-signer certificate directly (matched by kid; repeatable)")  # fmt: skip
+    ver.add_argument("--date", metavar="YYYY-MM-DD", help="treatment / visit date (default: today)")
     add_sdjwt_verify_arguments(ver)
     ver.set_defaults(handler=_verify)
 
 
-def _read(value: str) -> str:
-    if value == "-" or Path(value).is_file():
-        return read_input(value)
-    return value
+def _read(value: str) -> bytes:
+    if value == "-":
+        import sys
+
+        return sys.stdin.buffer.read(MAX_INPUT_BYTES)
+    path = Path(value)
+    if path.is_file():
+        try:
+            return path.read_bytes()[:MAX_INPUT_BYTES]
+        except OSError as exc:
+            raise CliError(f"cannot read {value}: {exc.strerror}") from None
+    return value.encode("utf-8")
 
 
 def offline_verifier(args: argparse.Namespace) -> OfflineVerifier:
@@ -51,15 +75,72 @@ def offline_verifier(args: argparse.Namespace) -> OfflineVerifier:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    text = _read(args.input).strip()
-    if "~" in text or text.startswith("{"):
-        if args.bundle:
-            report = offline_verifier(args).verify_sd_jwt(text, sdjwt_policy(args))
-        elif args.issuer_jwks:
-            report = verify_sd_jwt(
-                text, policy=sdjwt_policy(args), resolver=jwks_resolver(args.issuer_jwks)
-            )
+    data = _read(args.input)
+    kind = detect_input(data)
+    if kind in SD_JWT_KINDS:
+        report = _verify_sd_jwt(args, data.decode("utf-8", errors="replace").strip())
+    elif kind is InputKind.QR_TEXT or kind in IMAGE_KINDS or kind is InputKind.PDF:
+        report = _verify_document(args, kind, data)
+    else:
+        raise CliError(
+            "unrecognised input: expected an SD-JWT, QR text (Base45), a PNG/JPEG image or a PDF"
+        )
+    return print_report(report, as_json=args.json)
+
+
+def _verify_sd_jwt(args: argparse.Namespace, text: str) -> VerificationReport:
+    if args.bundle:
+        return offline_verifier(args).verify_sd_jwt(text, sdjwt_policy(args))
+    if args.issuer_jwks:
+        return verify_sd_jwt(
+            text, policy=sdjwt_policy(args), resolver=jwks_resolver(args.issuer_jwks)
+        )
+    raise CliError("an SD-JWT needs trust: pass --bundle (or --issuer-jwks)")
+
+
+def _dates(args: argparse.Namespace) -> tuple[dt.datetime, dt.date, dt.date | None]:
+    now = parse_now(args.now)
+    today = now.astimezone().date()  # business dates are local calendar dates (v0.5 §2.2)
+    if args.date is None:
+        return now, today, None
+    try:
+        return now, today, dt.date.fromisoformat(args.date)
+    except ValueError:
+        raise CliError(f"--date {args.date!r} is not YYYY-MM-DD") from None
+
+
+def _verify_document(args: argparse.Namespace, kind: InputKind, data: bytes) -> VerificationReport:
+    now, today, treatment = _dates(args)
+    offline = offline_verifier(args) if args.bundle else None
+    roots: list[x509.Certificate] = []
+    if offline is not None:
+        resolver: object = QrDocumentResolver(offline.bundle.snapshot)
+        roots.append(offline.bundle.root)
+    elif args.trust_cert:
+        try:
+            for path in args.trust_cert:
+                roots.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+            resolver = TrustedCertificates(roots, source="--trust-cert")
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read --trust-cert: {exc}") from None
+    else:
+        raise CliError("a signed document needs trust: pass --bundle (or --trust-cert PEM)")
+    common = {
+        "resolver": resolver,
+        "today": today,
+        "now": now,
+        "treatment_date": treatment,
+        "revocation": offline,
+    }
+    if kind is InputKind.QR_TEXT:
+        report = verify_qr_document(data.decode("ascii", errors="replace"), **common)  # type: ignore[arg-type]
+    else:
+        from verifier.scan import verify_qr_image, verify_qr_pdf
+
+        if kind is InputKind.PDF:
+            report = verify_qr_pdf(data, pdf_trust_roots=roots, **common)  # type: ignore[arg-type]
         else:
-            raise CliError("an SD-JWT needs trust: pass --bundle (or --issuer-jwks)")
-        return print_report(report, as_json=args.json)
-    raise CliError("unrecognised input: expected an SD-JWT (compact or JSON serialization)")
+            report = verify_qr_image(data, **common)  # type: ignore[arg-type]
+    if offline is not None:
+        report = extend_report(report, before=offline.bundle.checks, details=offline.details())
+    return report

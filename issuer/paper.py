@@ -1,0 +1,51 @@
+"""Issuing paper documents: a revocation reference, the registry's decision, then sign and render.
+
+Order matters: the jti (or status entry) is assigned first so the signed token names a list that
+is already published; the trust registry's decision (certificate, accreditation of ``ic:ii`` for
+the document's ``sid`` on the issue date) is checked before anything is signed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from issuer.documents import DocumentService, RenderedDocument, build_payload, resolve_doc_type
+from issuer.services import IssuerServices
+from verifier.qr import get_doctype
+
+
+@dataclass
+class PaperIssuer:
+    services: IssuerServices
+    documents: DocumentService
+
+    def issue(
+        self,
+        doc_type: str,
+        person: dict[str, Any],
+        language: str,
+        *,
+        now: datetime,
+        prc_valid_from: date | None = None,
+        prc_days: int = 90,
+    ) -> RenderedDocument:
+        sid = resolve_doc_type(doc_type)
+        mechanism = get_doctype(sid).revocation.mechanism
+        revocation = self.services.revocation.assign() if mechanism == "jti-list" else None
+        status = self.services.status.allocate() if mechanism == "token-status-list" else None
+        options: dict[str, Any] = {
+            "revocation": revocation,
+            "status": status,
+            "prc_valid_from": prc_valid_from,
+            "prc_days": prc_days,
+        }
+        payload = build_payload(sid, person, today=now.date(), **options)
+        body = next(v for k, v in payload.items() if isinstance(v, dict) and "ii" in v)
+        authorize = self.services.credentials.authorize
+        if authorize is not None:
+            authorize(sid, f"{body['ic']}:{body['ii']}", now)
+        return self.documents.render(
+            sid, person, language, signer=self.services.document_signer, now=now, **options
+        )
