@@ -23,23 +23,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import segno  # noqa: E402
-import zxingcpp  # noqa: E402
-from _timing import per_second, table  # noqa: E402
-from cryptography.hazmat.primitives import hashes  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: E402
-from PIL import Image  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.lib.utils import ImageReader  # noqa: E402
-from reportlab.pdfgen import canvas  # noqa: E402
+import segno
+import zxingcpp
+from _timing import per_second, table
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
-from issuer.documents import DocumentService, build_payload, dev_document_signer, sign_pdf  # noqa: E402
-from issuer.sources import DevAuthenticSource  # noqa: E402
-from verifier.jose import b64url_decode  # noqa: E402
-from verifier.qr import TrustedCertificates, framework_kid, get_doctype, sign_document  # noqa: E402
-from verifier.qr import verify_qr_document  # noqa: E402
-from verifier.scan import verify_qr_image, verify_qr_pdf  # noqa: E402
+from issuer.documents import DocumentService, build_payload, dev_document_signer, sign_pdf
+from issuer.sources import DevAuthenticSource
+from verifier.jose import b64url_decode
+from verifier.qr import (
+    TrustedCertificates,
+    framework_kid,
+    get_doctype,
+    sign_document,
+    verify_qr_document,
+)
+from verifier.scan import verify_qr_image, verify_qr_pdf
 
 NOW = datetime.now(UTC)
 
@@ -83,10 +88,14 @@ def main() -> None:
     ours = per_second(lambda: service.render("prc", person, "en", signer=signer, now=NOW, revocation=_Jti()),
                       min_time=3.0, rounds=3)  # fmt: skip
     naive = per_second(lambda: naive_pdf(payload, signer, doctype), min_time=3.0, rounds=3)
-    print(f"Signed ePRC PDF (QR v{rendered.qr_version}-{rendered.ecc}), build → sign → QR → PDF → PAdES")
+    print(
+        f"Signed ePRC PDF (QR v{rendered.qr_version}-{rendered.ecc}), build → sign → QR → PDF → PAdES"
+    )
     print(table([("naive: segno mask search + bitmap + reportlab", naive), ("civicred", ours)],
                 baseline="naive: segno mask search + bitmap + reportlab"))  # fmt: skip
-    print(f"  civicred per stage (ms): { {k: round(v, 1) for k, v in rendered.timings_ms.items()} }")
+    print(
+        f"  civicred per stage (ms): { {k: round(v, 1) for k, v in rendered.timings_ms.items()} }"
+    )
 
     resolver = TrustedCertificates(list(signer.certificate_chain))
     text = rendered.qr_text
@@ -97,7 +106,11 @@ def main() -> None:
     head, body, sig = jws.split(".")
     raw = b64url_decode(sig)
     der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
-    public, message, ecdsa = signer.public_key(), f"{head}.{body}".encode(), ec.ECDSA(hashes.SHA256())
+    public, message, ecdsa = (
+        signer.public_key(),
+        f"{head}.{body}".encode(),
+        ec.ECDSA(hashes.SHA256()),
+    )
     rows = [
         ("floor: 1× ES256 verify", per_second(lambda: public.verify(der, message, ecdsa))),
         ("civicred: QR text", per_second(lambda: verify_qr_document(text, **common))),  # type: ignore[arg-type]
@@ -106,11 +119,16 @@ def main() -> None:
     print(table(rows, baseline="floor: 1× ES256 verify"))
 
     png = io.BytesIO()
-    segno.make_qr(text, error=rendered.ecc.lower(), mode="alphanumeric").save(png, kind="png", scale=4, border=4)
+    segno.make_qr(text, error=rendered.ecc.lower(), mode="alphanumeric").save(
+        png, kind="png", scale=4, border=4
+    )
     png_bytes = png.getvalue()
     image = Image.open(io.BytesIO(png_bytes)).convert("L")
     rows = [
-        ("floor: raw zxing-cpp decode", per_second(lambda: zxingcpp.read_barcodes(image), min_time=1.0)),
+        (
+            "floor: raw zxing-cpp decode",
+            per_second(lambda: zxingcpp.read_barcodes(image), min_time=1.0),
+        ),
         ("civicred: PNG", per_second(lambda: verify_qr_image(png_bytes, **common), min_time=1.0)),  # type: ignore[arg-type]
     ]
     print("\nVerification from a PNG of the QR")
