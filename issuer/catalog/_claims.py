@@ -7,7 +7,7 @@ never disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 Claims = dict[str, Any]
@@ -70,7 +70,51 @@ def ehic_claims(person: Mapping[str, Any], today: date) -> Claims:
     }
 
 
+DEFAULT_PRC_DAYS = 90
+
+
+def prc_claims(
+    person: Mapping[str, Any],
+    today: date,
+    *,
+    valid_from: date | None = None,
+    days: int = DEFAULT_PRC_DAYS,
+) -> Claims:
+    """The Provisional Replacement Certificate (Decision S1/S2): the EHIC's claims with the
+    certificate's own period. One source for the paper ePRC (``sd``/``ed``/``xd``/``di``) and the
+    wallet form: ``starting_date`` = sd, ``ending_date`` = ``date_of_expiry`` = ed,
+    ``date_of_issuance`` = di, ``replaced_card_expiry`` = xd.
+
+    Rules (EHIC PDF QR PoC v0.5 §1.4): sd <= di <= ed, sd not before coverage, ed capped by the
+    replaced card's expiry so that xd >= ed. Raises ``ValueError`` when they cannot hold.
+    """
+    claims = ehic_claims(person, today)
+    start = valid_from or today
+    coverage_from = date.fromisoformat(claims["starting_date"])
+    expiry = date.fromisoformat(claims["date_of_expiry"])
+    if days < 1:
+        raise ValueError("a PRC validity period needs at least one day")
+    if start > today:
+        raise ValueError("a PRC cannot start after its delivery date (sd <= di)")
+    if start < coverage_from:
+        raise ValueError("a PRC cannot start before the insurance coverage")
+    if expiry < today:
+        raise ValueError("the card's coverage has ended; no PRC can be issued")
+    end = min(start + timedelta(days=days - 1), expiry)
+    if end < today:
+        raise ValueError("the requested PRC period ends before its delivery date (di <= ed)")
+    claims.update(
+        date_of_issuance=today.isoformat(),
+        starting_date=start.isoformat(),
+        ending_date=end.isoformat(),
+        date_of_expiry=end.isoformat(),
+        replaced_card_expiry=expiry.isoformat(),
+    )
+    return claims
+
+
 CLAIM_BUILDERS: dict[str, Callable[[Mapping[str, Any], date], Claims]] = {
     "social-status": social_status_claims,
     "ehic": ehic_claims,
+    "ehic-prc": prc_claims,
 }

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from issuer.catalog import credential_type
-from issuer.catalog._claims import ehic_claims, social_status_claims
+from issuer.catalog._claims import ehic_claims, prc_claims, social_status_claims
 from verifier import IssuanceError
 from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID, validate_for_issuance
 
@@ -133,21 +133,10 @@ def prc_payload(
     ``ed`` = ``sd + days - 1`` capped by the card's expiry, so ``xd >= ed`` holds. ``xd`` = the
     expiry of the EHIC that the certificate replaces. ``jti``/``rid`` only when given.
     """
-    claims = ehic_claims(person, today)
-    start = valid_from or today
-    coverage_from = date.fromisoformat(claims["starting_date"])
-    expiry = date.fromisoformat(claims["date_of_expiry"])
-    if days < 1:
-        raise DocumentError("a PRC validity period needs at least one day")
-    if start > today:
-        raise DocumentError("a PRC cannot start after its delivery date (sd <= di)")
-    if start < coverage_from:
-        raise DocumentError("a PRC cannot start before the insurance coverage")
-    if expiry < today:
-        raise DocumentError("the card's coverage has ended; no PRC can be issued")
-    end = min(start + timedelta(days=days - 1), expiry)
-    if end < today:
-        raise DocumentError("the requested PRC period ends before its delivery date (di <= ed)")
+    try:
+        claims = prc_claims(person, today, valid_from=valid_from, days=days)
+    except ValueError as exc:
+        raise DocumentError(str(exc)) from None
     institution = _institution(claims)
     body = {
         "ic": institution["ic"],
@@ -155,10 +144,10 @@ def prc_payload(
         "in": institution["in"],
         "ii": institution["ii"],
         "ci": claims["document_number"],
-        "sd": start.isoformat(),
-        "ed": end.isoformat(),
-        "xd": expiry.isoformat(),
-        "di": today.isoformat(),
+        "sd": claims["starting_date"],
+        "ed": claims["ending_date"],
+        "xd": claims["replaced_card_expiry"],
+        "di": claims["date_of_issuance"],
     }
     payload: dict[str, Any] = {"sid": EESSI_PRC_SID}
     if revocation is not None:
