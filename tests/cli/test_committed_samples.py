@@ -68,3 +68,21 @@ def test_issuer_jwks_still_verifies_without_a_bundle() -> None:
     result = civicred("sdjwt", "verify", str(SAMPLES / "social-status.sd-jwt"),
                       "--issuer-jwks", str(SAMPLES / "issuer-jwks.json"), "--now", MANIFEST["generated_at"])  # fmt: skip
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("suffix", [".json", ".pdf"])
+def test_eu_verification_report_export(tmp_path: Path, suffix: str) -> None:
+    """EHIC PDF QR PoC v0.5 §7: the report with the original QR and per-step results."""
+    out = tmp_path / f"report{suffix}"
+    result = civicred("verify", str(SAMPLES / "eprc.qr.txt"), "--bundle", str(SAMPLES / "bundle.jwt"),
+                      "--root", str(SAMPLES / "registry-root.pem"), "--now", MANIFEST["generated_at"],
+                      "--report", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    if suffix == ".json":
+        report = json.loads(out.read_text())
+        assert report["original"]["qr"] == (SAMPLES / "eprc.qr.txt").read_text().strip()
+        results = {step["result"] for step in report["steps"]}
+        assert "PASSED" in results and "NOT PASSED" not in results
+        assert report["conclusion"] == "Approved"
+    else:
+        assert out.read_bytes().startswith(b"%PDF-")

@@ -22,7 +22,12 @@ from verifier._report import VerificationReport
 from verifier.cli._bundle import load_root
 from verifier.cli._common import MAX_INPUT_BYTES, CliError, parse_now, print_report
 from verifier.cli._sdjwt import add_sdjwt_verify_arguments, jwks_resolver, sdjwt_policy
-from verifier.qr import TrustedCertificates, extend_report, verify_qr_document
+from verifier.qr import (
+    TrustedCertificates,
+    extend_report,
+    report_to_eessi_json,
+    verify_qr_document,
+)
 from verifier.scan import InputKind, detect_input
 from verifier.sdjwt import verify_sd_jwt
 from verifier.trust import QrDocumentResolver
@@ -43,6 +48,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ver.add_argument("--trust-cert", metavar="PEM", action="append", default=[],
                      help="trust this document-signer certificate directly (matched by kid; repeatable)")  # fmt: skip
     ver.add_argument("--date", metavar="YYYY-MM-DD", help="treatment / visit date (default: today)")
+    ver.add_argument("--report", metavar="FILE", type=Path,
+                     help="documents: also write the EU verification report (v0.5 §7), .json or .pdf")  # fmt: skip
+    ver.add_argument(
+        "--verifier-id", default="civicred-cli", help="verifier id written in --report"
+    )
     add_sdjwt_verify_arguments(ver)
     ver.set_defaults(handler=_verify)
 
@@ -143,4 +153,28 @@ def _verify_document(args: argparse.Namespace, kind: InputKind, data: bytes) -> 
             report = verify_qr_image(data, **common)  # type: ignore[arg-type]
     if offline is not None:
         report = extend_report(report, before=offline.bundle.checks, details=offline.details())
+    if args.report is not None:
+        _write_report(args, report, data if kind is InputKind.QR_TEXT else None, treatment, now)
     return report
+
+
+def _write_report(
+    args: argparse.Namespace,
+    report: VerificationReport,
+    qr_text: bytes | None,
+    treatment: dt.date | None,
+    now: dt.datetime,
+) -> None:
+    """The EHIC PDF QR PoC v0.5 §7 export: the QR, verifier id, dates, per-step results."""
+    text = (
+        qr_text.decode("ascii", errors="replace")
+        if qr_text
+        else str(report.details.get("qr_text", ""))
+    ).strip()  # a file may end with a newline; the QR text never does
+    path: Path = args.report
+    if path.suffix.lower() == ".pdf":
+        from verifier.qr import report_to_pdf
+
+        path.write_bytes(report_to_pdf(report, text, args.verifier_id, treatment, now))
+    else:
+        path.write_text(report_to_eessi_json(report, text, args.verifier_id, treatment, now) + "\n")
