@@ -239,16 +239,6 @@ def test_the_spec_vector_verifies_end_to_end_with_a_trusted_certificate(
     assert report.issuer == "BE:0120" and report.key_id == report.details["kid"]
 
 
-def test_the_spec_vector_with_the_trust_packages_certificate_resolver(spec: dict[str, Any]) -> None:
-    from verifier.trust import CertificateResolver, load_pem_certificates
-
-    resolver = CertificateResolver(load_pem_certificates(Path(spec["cert"]).read_bytes()))
-    report = verify_qr_document(spec["text"], resolver=resolver, today=SPEC_TODAY, now=SPEC_NOW)
-    assert report.valid, report.to_json()
-    assert "trust.certificate" not in codes(report)  # the resolver reported its own window step
-    assert "trust.accreditation_period" not in codes(report)  # and its accreditation warning
-
-
 def test_the_spec_vector_policy_variants(spec: dict[str, Any]) -> None:
     resolver = TrustedCertificates.from_files([spec["cert"]])
     strict = QrVerificationPolicy().with_revocation(EESSI_PRC_SID, "required")

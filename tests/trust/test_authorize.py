@@ -8,7 +8,6 @@ import pytest
 
 from verifier import CheckResult, UntrustedIssuer
 from verifier.trust import (
-    CertificateResolver,
     QrDocumentResolver,
     TrustSnapshot,
     kid_for,
@@ -182,28 +181,3 @@ def test_qr_resolver_unknown_kids(snapshot: TrustSnapshot, kid: str) -> None:
     with pytest.raises(UntrustedIssuer) as exc:
         QrDocumentResolver(snapshot).resolve_document(kid, "BE", "0120", PRC, date(2027, 3, 1))
     assert exc.value.code == "trust.unknown_kid"
-
-
-def test_certificate_resolver(world: World) -> None:
-    resolver = CertificateResolver([world.certs["new"]], source="--trust-cert new.pem")
-    kid = kid_for(world.certs["new"], "EESSI")
-    found = resolver.resolve_document(kid, "BE", "0120", PRC, date(2027, 3, 1))
-    assert found.source == "--trust-cert new.pem"
-    assert [s.result for s in found.authorization.steps] == [
-        CheckResult.PASSED,
-        CheckResult.WARNING,  # no trust list: institution and accreditation not checked
-    ]
-    with pytest.raises(UntrustedIssuer) as exc:
-        resolver.resolve_document(kid, "BE", "0120", PRC, date(2029, 6, 1))
-    assert exc.value.code == "trust.cert_not_valid_on_date"
-    with pytest.raises(UntrustedIssuer) as exc:
-        resolver.resolve_document(
-            kid_for(world.certs["old"], "EESSI"), "BE", "0120", PRC, date(2027, 3, 1)
-        )
-    assert exc.value.code == "trust.unknown_kid"
-    resolved = resolver.resolve({"kid": kid}, {"iss": "x", "iat": int(utc(2027, 3, 1).timestamp())})
-    assert resolved.kid == x5t_s256(world.certs["new"])
-    with pytest.raises(UntrustedIssuer):
-        resolver.resolve({"kid": kid}, {"iat": int(utc(2030, 3, 1).timestamp())})
-    with pytest.raises(ValueError):
-        CertificateResolver([])

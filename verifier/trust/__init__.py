@@ -1,8 +1,9 @@
 """Trust: who may sign what, with which key.
 
-JWK Sets (``JwksResolver``), single trusted certificates (``CertificateResolver``), and the trust
-registry: its PKI, the signed trust list, the offline bundle, freshness, and resolvers that
-authorize SD-JWT VC, status-list and QR-document keys against it (docs/trust-list.md).
+JWK Sets (``JwksResolver``) and the trust registry: its PKI, the signed trust list, the offline
+bundle, freshness, and resolvers that authorize SD-JWT VC, status-list and QR-document keys
+against it (docs/trust-list.md). Ad-hoc trust in single signer certificates (``--trust-cert``) is
+``verifier.qr.TrustedCertificates``.
 """
 
 from verifier.trust._bundle import BUNDLE_TYP, Bundle, StatusToken, build_bundle
@@ -19,7 +20,6 @@ from verifier.trust._freshness import (
 )
 from verifier.trust._kid_resolvers import (
     DEFAULT_FRAMEWORKS,
-    CertificateResolver,
     DocumentKey,
     QrDocumentResolver,
 )
@@ -69,7 +69,6 @@ __all__ = [
     "Authorization",
     "Bundle",
     "CertificateEntry",
-    "CertificateResolver",
     "CertificateState",
     "CertificateUse",
     "DocumentKey",
