@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,16 +18,16 @@ from cryptography import x509
 
 from verifier._errors import MalformedInput, StatusUnavailable, VerificationError
 from verifier._report import Check, CheckResult, Outcome, VerificationReport, failed, passed
-from verifier.cose import CoseSign1, HeaderParameter
 from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws
 from verifier.qr import QrDocument
-from verifier.revocation import certificate_chain_of, decode_revocation_list
+from verifier.revocation import RevocationList, certificate_chain_of, decode_revocation_list
 from verifier.sdjwt import VerificationPolicy, verify_sd_jwt
 from verifier.status import (
     STATUS_LIST_CWT_MEDIA_TYPE,
     StatusListToken,
     StatusReference,
     TokenStatus,
+    cwt_certificate_chain,
     decode_status_list_cwt,
     decode_status_list_jwt,
 )
@@ -48,6 +48,11 @@ class OfflineVerifier:
     bundle: Bundle
     now: datetime
     algorithms: AlgorithmPolicy = CREDENTIAL_ALGORITHMS
+    # Lists verified once per verifier, not once per credential: a 2^20-entry list costs a
+    # signature check and an inflate. Failures are remembered too.
+    _lists: dict[tuple[str, datetime], StatusListToken | RevocationList | VerificationError] = (
+        field(default_factory=dict, init=False, repr=False, compare=False)
+    )
 
     @classmethod
     def from_bundle(
@@ -110,12 +115,15 @@ class OfflineVerifier:
             return _undetermined(
                 "status.unavailable", f"the bundle has no status list {reference.uri}"
             )
-        try:
-            token = self._decode(reference.uri, carried.media_type, carried.token)
-        except StatusUnavailable as exc:
-            return _undetermined(exc.code, f"status undetermined: {exc.message}")
-        except VerificationError as exc:
-            return _undetermined(exc.code, f"status list unusable: {exc.message}")
+        token = self._remembered(
+            (reference.uri, self.now),
+            lambda: self._decode(reference.uri, carried.media_type, carried.token),
+        )
+        if isinstance(token, StatusUnavailable):
+            return _undetermined(token.code, f"status undetermined: {token.message}")
+        if isinstance(token, VerificationError):
+            return _undetermined(token.code, f"status list unusable: {token.message}")
+        assert isinstance(token, StatusListToken)
         try:
             value = token.status(reference.idx)
         except VerificationError as exc:
@@ -163,22 +171,42 @@ class OfflineVerifier:
             return _undetermined(
                 "revocation.unavailable", f"the bundle has no revocation list {rid}"
             )
-        try:
-            chain = [x509.load_der_x509_certificate(d) for d in certificate_chain_of(token)]
-            key = self.bundle.status_list_resolver(now).resolve_chain(rid, chain, now).key
-            revocation_list = decode_revocation_list(
-                token, key=key, policy=self.algorithms, expected_rid=rid
+        revocation_list = self._remembered(
+            (rid, now), lambda: self._revocation_list(rid, token, now)
+        )
+        if isinstance(revocation_list, VerificationError):
+            return _undetermined(
+                "revocation.unusable", f"revocation list unusable: {revocation_list.message}"
             )
-        except VerificationError as exc:
-            return _undetermined("revocation.unusable", f"revocation list unusable: {exc.message}")
-        except ValueError:
-            return _undetermined("revocation.unusable", "revocation list certificate unreadable")
+        assert isinstance(revocation_list, RevocationList)
         age = now.timestamp() - revocation_list.issued_at
         if now.timestamp() > revocation_list.next_update or age > MAX_LIST_AGE_SECONDS:
             return _undetermined("revocation.stale", "the revocation list is past its next_update")
         if revocation_list.is_revoked(jti):
             return failed("revocation.revoked", "the document has been revoked (its jti is listed)")
         return passed("revocation", f"not on revocation list {rid}")
+
+    def _remembered(
+        self,
+        key: tuple[str, datetime],
+        load: Callable[[], StatusListToken | RevocationList],
+    ) -> StatusListToken | RevocationList | VerificationError:
+        if key not in self._lists:
+            try:
+                self._lists[key] = load()
+            except VerificationError as exc:
+                self._lists[key] = exc
+        return self._lists[key]
+
+    def _revocation_list(self, rid: str, token: str, now: datetime) -> RevocationList:
+        try:
+            chain = [x509.load_der_x509_certificate(d) for d in certificate_chain_of(token)]
+        except ValueError:
+            raise MalformedInput(
+                "revocation list certificate unreadable", code="revocation.format"
+            ) from None
+        key = self.bundle.status_list_resolver(now).resolve_chain(rid, chain, now).key
+        return decode_revocation_list(token, key=key, policy=self.algorithms, expected_rid=rid)
 
     def _decode(self, uri: str, media_type: str, body: str) -> StatusListToken:
         now = self.now.timestamp()
@@ -190,10 +218,7 @@ class OfflineVerifier:
                 raise MalformedInput(
                     "the carried CWT is not base64", code="status.format"
                 ) from None
-            message = CoseSign1.decode(data)
-            chain = message.header(HeaderParameter.X5CHAIN)
-            ders = [chain] if isinstance(chain, bytes) else list(chain or [])
-            certificates = [x509.load_der_x509_certificate(d) for d in ders]
+            certificates = [x509.load_der_x509_certificate(d) for d in cwt_certificate_chain(data)]
             key = resolver.resolve_chain(uri, certificates, self.now).key
             return decode_status_list_cwt(
                 data,

@@ -148,3 +148,25 @@ def test_unpinned_root_is_a_warning(world: World) -> None:
     assert report.outcome is Outcome.VALID
     assert any(c.code == "trust.root" and c.result.value == "warning" for c in report.checks)
     assert report.details["root_pinned"] is False
+
+
+def test_each_list_is_verified_once_per_verifier(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verifier checking many credentials verifies and inflates each list only once."""
+    offline = OfflineVerifier.from_bundle(_bundle(world), root=world.pki.root, now=NOW)
+    calls = []
+    original = OfflineVerifier._decode
+
+    def counting(self: OfflineVerifier, *args: str) -> object:
+        calls.append(args[0])
+        return original(self, *args)
+
+    monkeypatch.setattr(OfflineVerifier, "_decode", counting)
+    policy = VerificationPolicy.at(NOW)
+    outcomes = [
+        offline.verify_sd_jwt(_credential(world, idx), policy).outcome
+        for idx in (VALID, REVOKED, VALID)
+    ]
+    assert outcomes == [Outcome.VALID, Outcome.INVALID, Outcome.VALID]
+    assert calls == [STATUS_URI]

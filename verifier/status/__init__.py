@@ -3,7 +3,11 @@ and the Referenced Token's ``status`` claim. Verification takes ``now`` and a tr
 inputs; nothing here reads the clock or the network.
 """
 
-from verifier.status._cwt import decode_status_list_cwt, encode_status_list_cwt
+from verifier.status._cwt import (
+    cwt_certificate_chain,
+    decode_status_list_cwt,
+    encode_status_list_cwt,
+)
 from verifier.status._decode import decode_status_list_token
 from verifier.status._jwt import decode_status_list_jwt, encode_status_list_jwt
 from verifier.status._list import ALLOWED_BITS, DEFAULT_MAX_ENTRIES, StatusList, TokenStatus
@@ -33,6 +37,7 @@ __all__ = [
     "StatusReference",
     "TokenFormat",
     "TokenStatus",
+    "cwt_certificate_chain",
     "decode_status_list_cwt",
     "decode_status_list_jwt",
     "decode_status_list_token",

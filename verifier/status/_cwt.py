@@ -74,6 +74,11 @@ def _check_typ(typ: object) -> None:
         )
 
 
+def cwt_certificate_chain(token: bytes) -> tuple[bytes, ...]:
+    """The DER certificates in an (unverified) Status List CWT's ``x5chain``, to find its signer."""
+    return _x5chain(CoseSign1.decode(token))
+
+
 def _x5chain(message: CoseSign1) -> tuple[bytes, ...]:
     chain = message.header(HeaderParameter.X5CHAIN)
     if chain is None:
