@@ -107,8 +107,8 @@ def load_image(source: str | Path | bytes | bytearray | Image) -> Image:
         raise ScanError("the image is too large", code="scan.image_size")
     try:
         transposed: Image = ops.exif_transpose(image)
-    except Exception:
-        transposed = image
+    except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
+        transposed = image  # a corrupt EXIF orientation: decode the image as it is
     return transposed
 
 
