@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,14 +20,9 @@ import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from issuer._servers import app_thread, free_port, port_in_use, registry_process
-from issuer.api import create_app
-from issuer.issuance import registry_authorizer
-from issuer.keyring import Keyring
-from issuer.registry_client import RegistryClient
 from issuer.services import IssuerServices
-from issuer.settings import IssuerSettings
 from issuer.sources import DevAuthenticSource
+from issuer.world import World, publish, running_world
 from verifier import VerificationReport
 from verifier._offline import OfflineVerifier
 from verifier.sdjwt import HeldCredential, VerificationPolicy
@@ -40,8 +33,7 @@ from verifier.signing import (
     public_jwk_with_kid,
     write_key_dir,
 )
-from verifier.status import STATUS_LIST_CWT_MEDIA_TYPE, STATUS_LIST_JWT_MEDIA_TYPE, TokenStatus
-from verifier.trust import verify_trust_list
+from verifier.status import STATUS_LIST_CWT_MEDIA_TYPE, TokenStatus
 
 MUSEUM_AUD = "x509_san_dns:museum.example"
 PHARMACY_AUD = "x509_san_dns:pharmacy.example"
@@ -79,70 +71,6 @@ DOCUMENTS = (
     ("eprc-revoked", "prc", "de", "p-0002", "revoked ePRC, in German", "revoked"),
     ("eprc-expired", "prc", "en", "p-0001", "ePRC presented after its validity ended", "expired"),
 )
-
-
-@dataclass(frozen=True)
-class World:
-    services: IssuerServices
-    registry: RegistryClient
-    registry_url: str
-    issuer_url: str
-
-
-@contextmanager
-def running_world(
-    workdir: Path, *, registry_port: int | None = None, issuer_port: int | None = None
-) -> Iterator[World]:
-    """Registry subprocess + issuer app thread, with state under ``workdir``."""
-    registry_port = registry_port or free_port()
-    issuer_port = issuer_port or free_port()
-    for port in (registry_port, issuer_port):
-        if port_in_use(port):
-            raise RuntimeError(
-                f"port {port} is in use (choose others with --registry-port/--issuer-port)"
-            )
-    workdir.mkdir(parents=True, exist_ok=True)
-    with registry_process(
-        workdir / "registry", registry_port, log=workdir / "registry.log"
-    ) as registry_url:
-        settings = IssuerSettings(
-            database_url=f"sqlite:///{workdir / 'issuer' / 'issuer.db'}",
-            keys_dir=workdir / "issuer" / "keys",
-            public_base_url=f"http://127.0.0.1:{issuer_port}",
-            registry_url=registry_url,
-        )
-        client = RegistryClient(registry_url, settings.registry_admin_token)
-        keyring = Keyring.load_or_create(
-            settings.keys_dir, issuer_id=settings.issuer_id, registry=client
-        )
-        root = x509.load_pem_x509_certificate(client.root_pem())
-        snapshot = verify_trust_list(client.trust_list(), root, datetime.now(UTC))
-        services = IssuerServices.build(
-            settings,
-            document_signer=keyring.document,
-            status_signer=keyring.status,
-            authorize=registry_authorizer(snapshot, keyring.document),
-        )
-        with app_thread(create_app(services), issuer_port) as issuer_url:
-            yield World(services, client, registry_url, issuer_url)
-
-
-def publish(world: World) -> None:
-    """Push every published status and revocation list to the registry (for the bundle)."""
-    status_lists, revocation_lists = [], []
-    for uri in world.services.status.list_uris():
-        published = world.services.status.published(uri.rsplit("/", 1)[-1])
-        assert published is not None
-        status_lists.append((uri, published.token_jwt, STATUS_LIST_JWT_MEDIA_TYPE))
-    for uri in world.services.revocation.list_uris():
-        token = world.services.revocation.published(uri.rsplit("/", 1)[-1])
-        assert token is not None
-        revocation_lists.append((uri, token, "application/jwt"))
-    world.registry.push_lists(
-        world.services.settings.issuer_id,
-        status_lists=status_lists,
-        revocation_lists=revocation_lists,
-    )
 
 
 def _holder(keys_dir: Path) -> LocalSigner:
@@ -324,8 +252,7 @@ def verify_samples(out: Path, *, now: datetime) -> list[tuple[Sample, Verificati
         sample = Sample(**raw)
         if sample.kind == "document":
             at = datetime.fromisoformat(sample.verify_at) if sample.verify_at else now
-            checker = offline if at == now else OfflineVerifier(offline.bundle, at)
-            report = verify_document(out / sample.file, checker, now=at, date=sample.date)
+            report = verify_document(out / sample.file, offline, now=at, date=sample.date)
         else:
             policy = VerificationPolicy.at(
                 now,
@@ -342,23 +269,14 @@ def verify_document(
     path: Path, offline: OfflineVerifier, *, now: datetime, date: str | None
 ) -> VerificationReport:
     """A PDF, QR text or QR image verified as a foreign institution or a venue would."""
-    from verifier.qr import extend_report, verify_qr_document
-    from verifier.scan import verify_qr_image, verify_qr_pdf
-    from verifier.trust import QrDocumentResolver
+    from verifier.scan import detect_input
 
-    resolver = QrDocumentResolver(offline.bundle.snapshot)
-    today = now.astimezone().date()
+    data = path.read_bytes()
+    checker = offline if offline.now == now else OfflineVerifier(offline.bundle, now)
     treatment = datetime.fromisoformat(date).date() if date else None
-    common = {"today": today, "now": now, "treatment_date": treatment, "revocation": offline}
-    if path.suffix == ".pdf":
-        report = verify_qr_pdf(
-            path.read_bytes(), resolver=resolver, pdf_trust_roots=[offline.bundle.root], **common
-        )  # type: ignore[arg-type]
-    elif path.suffix == ".png":
-        report = verify_qr_image(path.read_bytes(), resolver=resolver, **common)  # type: ignore[arg-type]
-    else:
-        report = verify_qr_document(path.read_text().strip(), resolver=resolver, **common)  # type: ignore[arg-type]
-    return extend_report(report, before=offline.bundle.checks, details=offline.details())
+    return checker.verify_document(
+        data, detect_input(data), today=now.astimezone().date(), treatment_date=treatment
+    )
 
 
 def _readme(samples: list[Sample], now: datetime) -> str:

@@ -11,7 +11,7 @@ import base64
 import binascii
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from cryptography import x509
@@ -19,8 +19,9 @@ from cryptography import x509
 from verifier._errors import MalformedInput, StatusUnavailable, VerificationError
 from verifier._report import Check, CheckResult, Outcome, VerificationReport, failed, passed
 from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws
-from verifier.qr import QrDocument
+from verifier.qr import QrDocument, extend_report
 from verifier.revocation import RevocationList, certificate_chain_of, decode_revocation_list
+from verifier.scan import InputKind, verify_document_input
 from verifier.sdjwt import VerificationPolicy, verify_sd_jwt
 from verifier.status import (
     STATUS_LIST_CWT_MEDIA_TYPE,
@@ -31,7 +32,7 @@ from verifier.status import (
     decode_status_list_cwt,
     decode_status_list_jwt,
 )
-from verifier.trust import Bundle, FreshnessPolicy, SdJwtVcTrustResolver
+from verifier.trust import Bundle, FreshnessPolicy, QrDocumentResolver, SdJwtVcTrustResolver
 
 STATUS_LEEWAY_SECONDS = 60
 MAX_LIST_AGE_SECONDS = 24 * 3600  # EHIC PDF QR PoC v0.5 §5 step 6: cache lists for at most 24 h
@@ -97,6 +98,23 @@ class OfflineVerifier:
             format=report.format,
             details={**report.details, **self.details()},
         )
+
+    # -- signed documents (QR text, photo or scan, PDF) ----------------------------------------
+    def verify_document(
+        self, data: bytes, kind: InputKind, *, today: date, treatment_date: date | None = None
+    ) -> VerificationReport:
+        """EHIC PDF QR PoC v0.5 §5 with the bundle's trust list, revocation lists and root."""
+        report = verify_document_input(
+            data,
+            kind,
+            resolver=QrDocumentResolver(self.bundle.snapshot),
+            today=today,
+            now=self.now,
+            treatment_date=treatment_date,
+            revocation=self,
+            pdf_trust_roots=[self.bundle.root],
+        )
+        return extend_report(report, before=self.bundle.checks, details=self.details())
 
     # -- Token Status List ---------------------------------------------------------------------
     def status_of_claims(self, claims: Mapping[str, Any]) -> Check:

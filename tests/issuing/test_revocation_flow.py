@@ -10,8 +10,8 @@ from pathlib import Path
 
 from cryptography import x509
 
-from issuer.samples import publish, running_world
 from issuer.sources import DevAuthenticSource
+from issuer.world import publish, running_world
 from verifier import Outcome
 from verifier._offline import OfflineVerifier
 from verifier.sdjwt import VerificationPolicy

@@ -24,16 +24,12 @@ from verifier.cli._common import MAX_INPUT_BYTES, CliError, parse_now, print_rep
 from verifier.cli._sdjwt import add_sdjwt_verify_arguments, jwks_resolver, sdjwt_policy
 from verifier.qr import (
     TrustedCertificates,
-    extend_report,
     report_to_eessi_json,
-    verify_qr_document,
 )
-from verifier.scan import InputKind, detect_input
+from verifier.scan import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
 from verifier.sdjwt import verify_sd_jwt
-from verifier.trust import QrDocumentResolver
 
 SD_JWT_KINDS = (InputKind.SD_JWT, InputKind.SD_JWT_JSON)
-IMAGE_KINDS = (InputKind.PNG, InputKind.JPEG, InputKind.IMAGE)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -89,7 +85,7 @@ def _verify(args: argparse.Namespace) -> int:
     kind = detect_input(data)
     if kind in SD_JWT_KINDS:
         report = _verify_sd_jwt(args, data.decode("utf-8", errors="replace").strip())
-    elif kind is InputKind.QR_TEXT or kind in IMAGE_KINDS or kind is InputKind.PDF:
+    elif kind in DOCUMENT_KINDS:
         report = _verify_document(args, kind, data)
     else:
         raise CliError(
@@ -121,38 +117,26 @@ def _dates(args: argparse.Namespace) -> tuple[dt.datetime, dt.date, dt.date | No
 
 def _verify_document(args: argparse.Namespace, kind: InputKind, data: bytes) -> VerificationReport:
     now, today, treatment = _dates(args)
-    offline = offline_verifier(args) if args.bundle else None
-    roots: list[x509.Certificate] = []
-    if offline is not None:
-        resolver: object = QrDocumentResolver(offline.bundle.snapshot)
-        roots.append(offline.bundle.root)
+    if args.bundle:
+        report = offline_verifier(args).verify_document(
+            data, kind, today=today, treatment_date=treatment
+        )
     elif args.trust_cert:
         try:
-            for path in args.trust_cert:
-                roots.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
-            resolver = TrustedCertificates(roots, source="--trust-cert")
+            certificates = [
+                c
+                for p in args.trust_cert
+                for c in x509.load_pem_x509_certificates(Path(p).read_bytes())
+            ]
+            resolver = TrustedCertificates(certificates, source="--trust-cert")
         except (OSError, ValueError) as exc:
             raise CliError(f"cannot read --trust-cert: {exc}") from None
+        report = verify_document_input(
+            data, kind, resolver=resolver, today=today, now=now, treatment_date=treatment,
+            pdf_trust_roots=certificates,
+        )  # fmt: skip
     else:
         raise CliError("a signed document needs trust: pass --bundle (or --trust-cert PEM)")
-    common = {
-        "resolver": resolver,
-        "today": today,
-        "now": now,
-        "treatment_date": treatment,
-        "revocation": offline,
-    }
-    if kind is InputKind.QR_TEXT:
-        report = verify_qr_document(data.decode("ascii", errors="replace"), **common)  # type: ignore[arg-type]
-    else:
-        from verifier.scan import verify_qr_image, verify_qr_pdf
-
-        if kind is InputKind.PDF:
-            report = verify_qr_pdf(data, pdf_trust_roots=roots, **common)  # type: ignore[arg-type]
-        else:
-            report = verify_qr_image(data, **common)  # type: ignore[arg-type]
-    if offline is not None:
-        report = extend_report(report, before=offline.bundle.checks, details=offline.details())
     if args.report is not None:
         _write_report(args, report, data if kind is InputKind.QR_TEXT else None, treatment, now)
     return report

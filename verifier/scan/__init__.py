@@ -23,9 +23,15 @@ from verifier.scan._errors import ScanError, ScanUnavailable
 from verifier.scan._pades import PadesSignature, inspect_pades, pades_checks
 from verifier.scan._pdf import decode_pdf, read_pdf_bytes, render_pdf
 from verifier.scan._printed import PrintedField, check_printed_data, pdf_text, printed_fields
-from verifier.scan._verify_scan import verify_qr_image, verify_qr_pdf
+from verifier.scan._verify_scan import (
+    DOCUMENT_KINDS,
+    verify_document_input,
+    verify_qr_image,
+    verify_qr_pdf,
+)
 
 __all__ = [
+    "DOCUMENT_KINDS",
     "InputKind",
     "PadesSignature",
     "PrintedField",
@@ -46,6 +52,7 @@ __all__ = [
     "printed_fields",
     "read_pdf_bytes",
     "render_pdf",
+    "verify_document_input",
     "verify_qr_image",
     "verify_qr_pdf",
 ]

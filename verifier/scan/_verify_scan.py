@@ -24,6 +24,7 @@ from verifier.qr._verify import QR_FORMAT, extend_report, verify_qr_document
 from verifier.qr._verify_policy import DEFAULT_QR_POLICY, QrVerificationPolicy, RevocationChecker
 from verifier.qr._verify_trust import QrDocumentResolver
 from verifier.scan._decoders import QrDecoder, decode_image
+from verifier.scan._detect import InputKind
 from verifier.scan._errors import ScanError
 from verifier.scan._pades import PadesSignature, inspect_pades, pades_checks
 from verifier.scan._pdf import DEFAULT_DPI, DEFAULT_MAX_PAGES, decode_pdf, read_pdf_bytes
@@ -161,3 +162,39 @@ def verify_qr_pdf(
     return extend_report(
         report, before=[found], after=pdf_checks, details={"qr_text": text, "pdf": pdf_details}
     )
+
+
+#: Input kinds :func:`verify_document_input` handles (``detect_input`` tells them apart).
+DOCUMENT_KINDS = frozenset(
+    {InputKind.QR_TEXT, InputKind.PNG, InputKind.JPEG, InputKind.IMAGE, InputKind.PDF}
+)
+
+
+def verify_document_input(
+    data: bytes,
+    kind: InputKind,
+    *,
+    resolver: QrDocumentResolver,
+    today: dt.date,
+    now: dt.datetime,
+    treatment_date: dt.date | None = None,
+    revocation: RevocationChecker | None = None,
+    policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
+    pdf_trust_roots: Sequence[x509.Certificate] = (),
+) -> VerificationReport:
+    """A signed document as a verifier receives it: QR text, a photo or scan, or a PDF."""
+    common: dict[str, Any] = {
+        "resolver": resolver,
+        "today": today,
+        "now": now,
+        "treatment_date": treatment_date,
+        "revocation": revocation,
+        "policy": policy,
+    }
+    if kind is InputKind.QR_TEXT:
+        return verify_qr_document(data.decode("ascii", errors="replace").strip(), **common)
+    if kind is InputKind.PDF:
+        return verify_qr_pdf(data, pdf_trust_roots=pdf_trust_roots, **common)
+    if kind in DOCUMENT_KINDS:
+        return verify_qr_image(data, **common)
+    raise ValueError(f"not a document input: {kind}")
