@@ -94,6 +94,7 @@ class DocType:
     fields: tuple[FieldInfo, ...]
     spec: str
     schema: Mapping[str, Any]  # read-only view; use json_schema() for a copy
+    date_kinds: Mapping[str, DateKind]  # body fields read as dates, derived from the schema
 
     @property
     def policy(self) -> AlgorithmPolicy:
@@ -114,11 +115,7 @@ class DocType:
 
     def date_kind(self, name: str) -> DateKind | None:
         """How a body field is read as a date, or ``None`` if it is not a date."""
-        spec = self.schema["properties"][self.body]["properties"][name]
-        if spec.get("format") == "date":
-            return "date"
-        kind = spec.get("x-date")
-        return kind if kind in ("partial", "year") else None
+        return self.date_kinds.get(name)
 
     def json_schema(self) -> dict[str, Any]:
         """A standalone JSON Schema 2020-12 document (annotations kept; validators ignore them)."""
@@ -173,6 +170,17 @@ def _fields(node: Mapping[str, Any], path: tuple[str, ...]) -> list[FieldInfo]:
     return out
 
 
+def _date_kinds(body_props: Mapping[str, Any]) -> dict[str, DateKind]:
+    """``format: date`` fields are full dates; ``x-date`` marks partial dates and years."""
+    kinds: dict[str, DateKind] = {}
+    for name, spec in body_props.items():
+        if spec.get("format") == "date":
+            kinds[name] = "date"
+        elif spec.get("x-date") in ("partial", "year"):
+            kinds[name] = spec["x-date"]
+    return kinds
+
+
 def _load(raw: dict[str, Any]) -> DocType:
     sid = raw["sid"]
     schema = raw["schema"]
@@ -208,8 +216,12 @@ def _load(raw: dict[str, Any]) -> DocType:
         fields=tuple(_fields(schema, ())),
         spec=raw["spec"],
         schema=_freeze(schema),
+        date_kinds=MappingProxyType(_date_kinds(body_props)),
     )
     AlgorithmPolicy.of(doctype.algorithms)  # unknown names fail at import, not at verify time
+    for rule in rules:
+        if rule.check == "order" and not set(rule.fields) <= doctype.date_kinds.keys():
+            raise ValueError(f"{sid}: order rule {rule.id} compares a field that is not a date")
     for name in doctype.validity:
         if doctype.date_kind(name) != "date":
             raise ValueError(f"{sid}: validity bound {name} is not a full date")

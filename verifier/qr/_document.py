@@ -92,9 +92,20 @@ def parse_document(
 
 def parse_jws(jws: str) -> QrDocument:
     """The same as :func:`parse_document` for a compact JWS already taken out of its QR text."""
-    compact = CompactJws.parse(jws, what="QR JWS")
-    header = _strict_object(b64url_decode(jws.split(".", 1)[0]), "QR JWS header")
-    payload = _strict_object(compact.payload, "QR JWS payload")
+    if not isinstance(jws, str):
+        raise MalformedInput("QR JWS is not text", code="input.jws")
+    parts = jws.split(".")
+    if len(parts) != 3:
+        raise MalformedInput("QR JWS does not have three parts", code="input.jws")
+    header_b64, payload_b64, signature_b64 = parts
+    header = _strict_object(b64url_decode(header_b64, what="QR JWS header"), "QR JWS header")
+    if "crit" in header:  # RFC 7515 §4.1.11: we understand no extension
+        raise MalformedInput("QR JWS header has unsupported critical parameters", code="input.jws")
+    payload_bytes = b64url_decode(payload_b64, what="QR JWS payload")
+    signature = b64url_decode(signature_b64, what="QR JWS signature")
+    payload = _strict_object(payload_bytes, "QR JWS payload")
+    signing_input = jws[: len(jws) - len(signature_b64) - 1].encode("ascii")
+    compact = CompactJws(header, payload_bytes, signing_input, signature)
     doctype = get_doctype(payload.get("sid"))
     algorithm = compact.algorithm(doctype.policy)  # v0.5 §2.3.1: alg MUST be ES256 or RS256
     if "typ" in header and header["typ"] != "JWT":

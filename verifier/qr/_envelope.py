@@ -36,7 +36,9 @@ ISSUER_ZLIB_LEVEL = 9
 SPEC_EXAMPLE_ZLIB_LEVEL = 6
 
 _JWS_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*", re.ASCII)
-_LINE_BREAKS = str.maketrans("", "", "\r\n\t\f\v")
+_LINE_BREAK_CHARS = "\r\n\t\f\v"
+_LINE_BREAKS = str.maketrans("", "", _LINE_BREAK_CHARS)
+_BASE64URL_AND_DOT = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 _DCC_PREFIX = "HC1:"
 
 
@@ -63,7 +65,9 @@ def normalize_qr_text(text: str | bytes) -> str:
             raise MalformedInput("QR text is not ASCII", code="qr.base45") from None
     if not isinstance(text, str):
         raise MalformedInput("QR text is not text", code="qr.base45")
-    return text.translate(_LINE_BREAKS).rstrip(" ")
+    if any(ch in text for ch in _LINE_BREAK_CHARS):  # rare; str.translate is slow, `in` is not
+        text = text.translate(_LINE_BREAKS)
+    return text.rstrip(" ")
 
 
 def _inflate(data: bytes, max_inflated: int) -> bytes:
@@ -113,15 +117,22 @@ def decode_qr_text(
             code="qr.size",
         )
     raw = _inflate(b45decode(clean), max_inflated)
-    try:
-        jws = raw.decode("ascii")
-    except UnicodeDecodeError:
-        raise MalformedInput("QR content is not a compact JWS (not ASCII)", code="qr.jws") from None
-    if _JWS_SHAPE.fullmatch(jws) is None:
+    if not raw.isascii():
+        raise MalformedInput("QR content is not a compact JWS (not ASCII)", code="qr.jws")
+    if not _is_compact_jws(raw):
         raise MalformedInput(
             "QR content is not a compact JWS (three base64url parts)", code="qr.jws"
         )
-    return jws
+    return raw.decode("ascii")
+
+
+def _is_compact_jws(raw: bytes) -> bool:
+    """The shape of a compact JWS: ``header.payload.signature`` in base64url, the first two
+    parts non-empty (the same language as ``_JWS_SHAPE``, checked with C-speed byte ops)."""
+    if raw.translate(None, _BASE64URL_AND_DOT):  # a byte outside base64url and "."
+        return False
+    parts = raw.split(b".")
+    return len(parts) == 3 and bool(parts[0]) and bool(parts[1])
 
 
 def sign_document(

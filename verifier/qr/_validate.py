@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +61,11 @@ class Validation:
 
     def checks(self) -> tuple[Check, ...]:
         """One :class:`Check` per stage: FAILED, WARNING, PASSED or NOT_APPLICABLE (not run)."""
+        if not self.errors and not self.warnings:
+            return _clean_checks(self.evaluated)
+        return self.checks_from_findings()
+
+    def checks_from_findings(self) -> tuple[Check, ...]:
         out = []
         for stage in _STAGES:
             errors = [f.message for f in self.errors if f.code == stage]
@@ -74,6 +79,12 @@ class Validation:
             else:
                 out.append(Check(stage, CheckResult.NOT_APPLICABLE, f"{stage} was not evaluated"))
         return tuple(out)
+
+
+@functools.cache
+def _clean_checks(evaluated: tuple[str, ...]) -> tuple[Check, ...]:
+    """The checks of a validation without findings (shared: checks are immutable)."""
+    return Validation(None, (), (), evaluated).checks_from_findings()
 
 
 # -- schema ------------------------------------------------------------------------------------
@@ -161,36 +172,138 @@ def _parse_date(value: str) -> dt.date | None:
         return None
 
 
+# -- the fast path: one compiled predicate per document type ---------------------------------
+Accept = Callable[[object], bool]
+
+
+def _compile(node: Mapping[str, Any]) -> Accept:
+    """A predicate that is true exactly when :func:`_schema` reports nothing for a value.
+
+    Valid documents are the common case: these closures accept them without building a finding
+    or a message; anything they refuse goes through :func:`_schema` for the precise findings.
+    """
+    kind = node["type"]
+    if kind == "object":
+        return _compile_object(node)
+    if kind == "string":
+        return _compile_string(node)
+    const, enum = node.get("const", _ABSENT), node.get("enum")
+    low, high = node.get("minimum"), node.get("maximum")
+
+    def accept(value: object) -> bool:
+        if not _type_ok(kind, value):
+            return False
+        if const is not _ABSENT and not _same(value, const):
+            return False
+        if enum is not None and not any(_same(value, v) for v in enum):
+            return False
+        if kind == "integer":
+            assert isinstance(value, int)
+            return (low is None or value >= low) and (high is None or value <= high)
+        return True
+
+    return accept
+
+
+def _compile_object(node: Mapping[str, Any]) -> Accept:
+    props = {key: _compile(sub) for key, sub in node.get("properties", {}).items()}
+    known = props.keys()
+    required = frozenset(node.get("required", ()))
+
+    def accept(value: object) -> bool:
+        if not isinstance(value, dict):
+            return False
+        keys = value.keys()
+        if not (required <= keys and keys <= known):
+            return False
+        for key, item in value.items():  # noqa: SIM110 (a loop is faster than all() + genexpr)
+            if not props[key](item):
+                return False
+        return True
+
+    return accept
+
+
+def _compile_string(node: Mapping[str, Any]) -> Accept:
+    const, enum = node.get("const", _ABSENT), node.get("enum")
+    low, high = node.get("minLength", 0), node.get("maxLength")
+    search = _pattern(node["pattern"]).search if "pattern" in node else None
+    fmt = node.get("format")
+
+    def accept(value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        if const is not _ABSENT and value != const:
+            return False
+        if enum is not None and value not in enum:  # JSON strings only equal strings
+            return False
+        if len(value) < low or (high is not None and len(value) > high):
+            return False
+        if search is not None and search(value) is None:
+            return False
+        if fmt == "date":
+            return _parse_date(value) is not None
+        if fmt == "uri":
+            return _URI.fullmatch(value) is not None
+        return True
+
+    return accept
+
+
+_ABSENT = object()
+#: Compiled predicates by ``sid`` (the document types are fixed at import).
+_ACCEPT: dict[str, Accept] = {}
+
+
+def _accepts(doctype: DocType, payload: object) -> bool:
+    accept = _ACCEPT.get(doctype.sid)
+    if accept is None:
+        accept = _ACCEPT[doctype.sid] = _compile(doctype.schema)
+    return accept(payload)
+
+
 def validate_schema(payload: object) -> list[Finding]:
     """Schema errors of ``payload`` by its ``sid`` (empty when it matches exactly)."""
     try:
         doctype = get_doctype(payload.get("sid") if isinstance(payload, dict) else None)
     except MalformedInput as exc:
         return [Finding("qr.sid", "/sid", "sid", exc.message, f"{_SPEC} §5 step 3")]
+    if _accepts(doctype, payload):
+        return []
     out: list[Finding] = []
     _schema(doctype.schema, payload, "", out)
     return [Finding(f.code, f.path, f.rule, f.message, doctype.spec) for f in out]
 
 
 # -- business rules ----------------------------------------------------------------------------
-def _day(doctype: DocType, body: Mapping[str, Any], name: str) -> tuple[int, int, int]:
-    """A field as (year, month, day); 00 parts read as 01 (v0.5 §2.3.2), a year as 1 January."""
-    value = str(body[name])
-    if doctype.date_kind(name) == "year":
-        return (int(value), 1, 1)
-    year, month, day = (int(part) for part in value.split("-"))
-    return (year, month or 1, day or 1)
+def _day(kind: str | None, value: object) -> tuple[int, int, int]:
+    """A date field as (year, month, day); 00 parts read as 01 (v0.5 §2.3.2), a year as 1 January.
+
+    Only called once the schema holds: dates are ``YYYY-MM-DD`` (``format``/``pattern``)."""
+    text = str(value)
+    if kind == "year":
+        return (int(text), 1, 1)
+    year, month, day = text.split("-")
+    return (int(year), int(month) or 1, int(day) or 1)
 
 
-def _rule(doctype: DocType, rule: Rule, body: Mapping[str, Any]) -> str | None:
+def _days(doctype: DocType, body: Mapping[str, Any]) -> dict[str, tuple[int, int, int]]:
+    """Every date field present in ``body``, read once."""
+    return {
+        name: _day(kind, body[name]) for name, kind in doctype.date_kinds.items() if name in body
+    }
+
+
+def _rule(
+    doctype: DocType, rule: Rule, body: Mapping[str, Any], days: Mapping[str, tuple[int, int, int]]
+) -> str | None:
     """``None`` if the rule holds (or does not apply: an optional field is absent), else why not."""
-    present = [name for name in rule.fields if name in body]
-    if len(present) != len(rule.fields):
+    if not all(name in body for name in rule.fields):
         return None
     label = doctype.label
     if rule.check == "order":
         first, second = rule.fields
-        if _day(doctype, body, first) <= _day(doctype, body, second):
+        if days[first] <= days[second]:
             return None
         return f"{label(first)} ({body[first]}) must not be after {label(second)} ({body[second]})"
     if rule.check == "total_length":
@@ -212,6 +325,34 @@ def _rule(doctype: DocType, rule: Rule, body: Mapping[str, Any]) -> str | None:
     return None
 
 
+RulesHold = Callable[[Mapping[str, Any], Mapping[str, tuple[int, int, int]]], bool]
+
+
+def _compile_rules(doctype: DocType) -> RulesHold:
+    """A predicate that is true exactly when :func:`_rule` finds no problem with any rule of
+    ``doctype`` (the fast path; the date-order rules, most of them, become tuple comparisons)."""
+    orders = [rule.fields for rule in doctype.rules if rule.check == "order"]
+    others = [rule for rule in doctype.rules if rule.check != "order"]
+
+    def hold(body: Mapping[str, Any], days: Mapping[str, tuple[int, int, int]]) -> bool:
+        for first, second in orders:
+            if first in days and second in days and days[first] > days[second]:
+                return False
+        return all(_rule(doctype, rule, body, days) is None for rule in others)
+
+    return hold
+
+
+_RULES_HOLD: dict[str, RulesHold] = {}
+
+
+def _rules_hold(doctype: DocType, body: Mapping[str, Any], days: Mapping[str, Any]) -> bool:
+    hold = _RULES_HOLD.get(doctype.sid)
+    if hold is None:
+        hold = _RULES_HOLD[doctype.sid] = _compile_rules(doctype)
+    return hold(body, days)
+
+
 def _validate(
     payload: object,
     *,
@@ -230,8 +371,9 @@ def _validate(
     body = payload[doctype.body]
     errors: list[Finding] = []
     warnings: list[Finding] = []
-    for rule in doctype.rules:
-        problem = _rule(doctype, rule, body)
+    days = _days(doctype, body)
+    for rule in doctype.rules if not _rules_hold(doctype, body, days) else ():
+        problem = _rule(doctype, rule, body, days)
         if problem is None:
             continue
         code = "qr.rule" if rule.level == "must" else "qr.issuer_rule"
@@ -250,12 +392,16 @@ def _validate(
         )
     if treatment_date is not None and today is not None:
         stages += ["qr.treatment_date", "qr.validity"]
-        errors += _dates_of_use(doctype, body, today, treatment_date)
+        errors += _dates_of_use(doctype, body, days, today, treatment_date)
     return Validation(sid, tuple(errors), tuple(warnings), tuple(stages))
 
 
 def _dates_of_use(
-    doctype: DocType, body: Mapping[str, Any], today: dt.date, treatment_date: dt.date
+    doctype: DocType,
+    body: Mapping[str, Any],
+    days: Mapping[str, tuple[int, int, int]],
+    today: dt.date,
+    treatment_date: dt.date,
 ) -> list[Finding]:
     if not _EARLIEST_TREATMENT <= treatment_date <= today:
         return [
@@ -269,7 +415,7 @@ def _dates_of_use(
             )
         ]
     start, end = doctype.validity
-    lo, hi = _day(doctype, body, start), _day(doctype, body, end)
+    lo, hi = days[start], days[end]
     day = (treatment_date.year, treatment_date.month, treatment_date.day)
     if lo <= day <= hi:
         return []

@@ -102,6 +102,17 @@ def _subject(cert: x509.Certificate) -> str:
     return cert.subject.rfc4514_string()
 
 
+@dataclass(frozen=True, slots=True)
+class _TrustedCertificate:
+    """A trusted certificate with what every resolution reads, computed once."""
+
+    certificate: x509.Certificate
+    key: PublicKey
+    subject: str
+    valid_from: dt.date  # UTC calendar dates of notBefore/notAfter
+    valid_until: dt.date
+
+
 class TrustedCertificates:
     """Trust signer certificates directly (ad hoc, no registry): ``--trust-cert PEM``.
 
@@ -121,11 +132,18 @@ class TrustedCertificates:
         official_ids: Collection[str] | None = None,
         source: str = "trusted certificate (ad hoc)",
     ) -> None:
-        self._by_thumbprint: dict[tuple[str, str], x509.Certificate] = {}
+        self._by_thumbprint: dict[tuple[str, str], _TrustedCertificate] = {}
         for cert in certificates:
             key = _public_key(cert)
-            self._by_thumbprint[(X5T_S256, certificate_thumbprint(cert))] = cert
-            self._by_thumbprint[(JKT, jwk_thumbprint(jwk_from_public_key(key)))] = cert
+            entry = _TrustedCertificate(
+                cert,
+                key,
+                _subject(cert),
+                cert.not_valid_before_utc.date(),
+                cert.not_valid_after_utc.date(),
+            )
+            self._by_thumbprint[(X5T_S256, certificate_thumbprint(cert))] = entry
+            self._by_thumbprint[(JKT, jwk_thumbprint(jwk_from_public_key(key)))] = entry
         if not self._by_thumbprint:
             raise ValueError("TrustedCertificates needs at least one certificate")
         self._frameworks = frozenset(frameworks) if frameworks is not None else None
@@ -175,8 +193,8 @@ class TrustedCertificates:
                 f"(expected {' or '.join(sorted(frameworks))})",
                 code="trust.framework",
             )
-        cert = self._by_thumbprint.get((key_id.kind, key_id.thumbprint))
-        if cert is None:
+        entry = self._by_thumbprint.get((key_id.kind, key_id.thumbprint))
+        if entry is None:
             raise UntrustedIssuer(
                 f"no trusted certificate matches kid {kid}", code="trust.unknown_kid"
             )
@@ -186,20 +204,19 @@ class TrustedCertificates:
                 f"the trusted certificate is not bound to institution {official_id}",
                 code="trust.institution",
             )
-        start, end = cert.not_valid_before_utc.date(), cert.not_valid_after_utc.date()
+        start, end = entry.valid_from, entry.valid_until
         if not start <= issued_on <= end:
             raise UntrustedIssuer(
-                f"the certificate {_subject(cert)} is valid {start} .. {end}, not on di "
-                f"{issued_on}",
+                f"the certificate {entry.subject} is valid {start} .. {end}, not on di {issued_on}",
                 code="trust.certificate",
             )
         return ResolvedDocumentIssuer(
-            key=_public_key(cert),
+            key=entry.key,
             kid=kid,
             country=ic,
             official_id=official_id,
-            certificate=cert,
-            source=f"{self._source}: {_subject(cert)}",
+            certificate=entry.certificate,
+            source=f"{self._source}: {entry.subject}",
         )
 
 
