@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 import zlib
 
@@ -143,21 +142,18 @@ def test_limit_is_exact() -> None:
         StatusList.from_compressed(data, 2, max_entries=3)  # less than one byte
 
 
-def test_zlib_bomb_is_refused_quickly_with_bounded_memory() -> None:
+def test_zlib_bomb_is_refused_with_bounded_memory() -> None:
     bomb = zlib_bomb()  # 1 GiB of zeros in about 1 MiB
     assert len(bomb) < 2 << 20
     max_bytes = DEFAULT_MAX_ENTRIES * 2 // 8
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(MalformedInput) as info:
             StatusList.from_compressed(bomb, 2)
-        elapsed = time.perf_counter() - start
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert info.value.code == "status.inflate_limit"
-    assert elapsed < 2.0
     assert peak < 3 * max_bytes  # the output cap plus zlib state, never the 1 GiB
 
 
