@@ -170,9 +170,7 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
 
 def _documents(world: World, out: Path, *, now: datetime) -> list[Sample]:
     """Signed PDFs with their QR text and a PNG of the QR; one revoked, one expired."""
-    import segno
-
-    from issuer.documents import DocumentService
+    from issuer.documents import DocumentService, make_symbol
     from issuer.paper import PaperIssuer
 
     paper = PaperIssuer(world.services, DocumentService())
@@ -187,10 +185,8 @@ def _documents(world: World, out: Path, *, now: datetime) -> list[Sample]:
             world.services.revocation.revoke(rendered.payload["jti"], actor="demo")
         (out / f"{name}.pdf").write_bytes(rendered.pdf_bytes)
         (out / f"{name}.qr.txt").write_text(rendered.qr_text + "\n")
-        symbol = segno.make_qr(
-            rendered.qr_text, error=rendered.ecc.lower(), mode="alphanumeric", boost_error=False
-        )
-        symbol.save(out / f"{name}.qr.png", scale=4, border=4)
+        # The PNG shows the very symbol printed on the PDF (same encoder, version, ECC, mask).
+        (out / f"{name}.qr.png").write_bytes(make_symbol(rendered.sid, rendered.qr_text).png())
         expected, date, reason, verify_at = "valid", None, None, None
         if state == "revoked":
             expected, reason = "invalid", "revocation.revoked"

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     )
     from issuer.documents._fonts import FONT_DIR_ENV, FontNotFoundError, Fonts, load_fonts
     from issuer.documents._layout import Layout, build_layout, format_date, printed_values
-    from issuer.documents._pades import PadesCheck, SignerBridge, check_pades, sign_pdf
+    from issuer.documents._pades import (
+        PadesCheck,
+        SignerBridge,
+        bridge_for,
+        check_pades,
+        sign_pdf,
+        sign_writer,
+    )
     from issuer.documents._payloads import (
         DOC_TYPE_ALIASES,
         DocumentError,
@@ -59,6 +66,8 @@ _EXPORTS: dict[str, str] = {
     "SignerBridge": "_pades",
     "check_pades": "_pades",
     "sign_pdf": "_pades",
+    "sign_writer": "_pades",
+    "bridge_for": "_pades",
     "DevPki": "_devcert",
     "dev_document_signer": "_devcert",
     "load_file_signer": "_devcert",
@@ -86,6 +95,7 @@ __all__ = [
     "SignerBridge",
     "StatusRef",
     "StatusReference",
+    "bridge_for",
     "build_layout",
     "build_payload",
     "check_pades",
@@ -98,6 +108,7 @@ __all__ = [
     "printed_values",
     "resolve_doc_type",
     "sign_pdf",
+    "sign_writer",
 ]
 
 

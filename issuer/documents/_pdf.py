@@ -1,23 +1,34 @@
 """Drawing a :class:`Layout` and its QR symbol on one A4 page with reportlab.
 
 Every printed value is real text in embedded DejaVu Sans (extractable with pypdf/pdftotext), the
-QR code is one vector path, and the QR text is embedded as the file ``qr.txt`` (document-level
-``/EmbeddedFiles``, MIME ``text/plain``, AFRelationship ``/Data``) so a verifier can compare
-without decoding the image. The PDF metadata holds the document name and ``sid``, never
-personal data.
+QR code is one vector path (a literal content-stream fragment in module units), and the QR text
+is embedded as the file ``qr.txt`` (document-level ``/EmbeddedFiles``, MIME ``text/plain``,
+AFRelationship ``/Data``) so a verifier can compare without decoding the image. The PDF metadata
+holds the document name and ``sid``, never personal data.
+
+reportlab writes the page (:func:`draw_page`); ``qr.txt`` is added by pyHanko in one incremental
+revision on it (:func:`open_revision`, :func:`embed_qr_text`), which the service then either
+signs (``_pades.sign_writer``: attachment and signature in the same, signed revision) or writes
+as is (:func:`write_revision`).
 """
 
 from __future__ import annotations
 
 import io
+import math
+import threading
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from issuer.documents._fonts import Fonts
 from issuer.documents._layout import Block, Cell, Layout
 from issuer.documents._payloads import DocumentError
 from issuer.documents._qr import MM, QUIET_ZONE, QrSymbol
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
 
 QR_ATTACHMENT = "qr.txt"
 PAGE_W, PAGE_H = 595.2756, 841.8898  # A4 in points
@@ -28,6 +39,7 @@ GAP = 8.0
 LABEL_SIZE = 7.5
 VALUE_SIZE = 11.0
 MIN_VALUE_SIZE = 6.0
+FIT_STEP = 0.25  # points: values shrink in these steps to fit their field
 GREY = (0.35, 0.35, 0.35)
 
 
@@ -44,14 +56,27 @@ class _Page:
         return simpleSplit(value, font, size, width) if value else []
 
     def fit(self, value: str, font: str, size: float, width: float) -> float:
-        """The largest size ≤ ``size`` at which ``value`` fits ``width`` on one line."""
+        """The largest size ≤ ``size``, in steps of 0.25 pt down to :data:`MIN_VALUE_SIZE`, at
+        which ``value`` fits ``width`` on one line.
+
+        Text width is proportional to the size, so the step is computed from the width at
+        ``size`` and then confirmed (and nudged for rounding) with ``stringWidth`` itself: the
+        same answer as trying every step, in two or three measurements.
+        """
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        while size > MIN_VALUE_SIZE and stringWidth(value, font, size) > width:
-            size -= 0.25
-        if stringWidth(value, font, size) > width:
+        full = stringWidth(value, font, size)
+        if full <= width:
+            return size
+        last = max(0, math.ceil((size - MIN_VALUE_SIZE) / FIT_STEP))  # the step at the minimum
+        k = min(last, max(1, math.ceil((size - size * width / full) / FIT_STEP)))
+        while k > 1 and stringWidth(value, font, size - (k - 1) * FIT_STEP) <= width:
+            k -= 1
+        while k < last and stringWidth(value, font, size - k * FIT_STEP) > width:
+            k += 1
+        if stringWidth(value, font, size - k * FIT_STEP) > width:
             raise DocumentError("a printed value is too long for its field")
-        return size
+        return size - k * FIT_STEP
 
     def lines(
         self, value: str, font: str, size: float, x: float, width: float, *, center: bool = False
@@ -96,15 +121,26 @@ class _Page:
         self.y -= GAP
 
 
-def _draw_qr(canvas: Any, symbol: QrSymbol, x: float, top: float, module: float) -> None:
-    """The symbol as one path of rectangles; (x, top) is the quiet zone's top-left corner."""
-    c = canvas
-    path = c.beginPath()
+def qr_fragment(symbol: QrSymbol, x: float, top: float, module: float) -> str:
+    """The symbol as one literal content-stream fragment; (x, top) is the quiet zone's top-left
+    corner. A ``cm`` maps module units onto the page (y axis down, origin at the symbol's
+    top-left module), so every dark rectangle is ``x y w h re`` in small integers. The path is
+    filled black with the nonzero rule: all rectangles run the same way, so their union is
+    painted even if some overlapped (they do not, so it paints what reportlab's even-odd path
+    painted). Wrapped in ``q``/``Q``: the page's graphics state is unchanged afterwards."""
+    from reportlab.lib.rl_accel import fp_str
+
     ox, oy = x + QUIET_ZONE * module, top - QUIET_ZONE * module
-    for rx, ry, rw, rh in symbol.rects:
-        path.rect(ox + rx * module, oy - (ry + rh) * module, rw * module, rh * module)
-    c.setFillColorRGB(0, 0, 0)
-    c.drawPath(path, stroke=0, fill=1)
+    parts = [f"q 0 0 0 rg {fp_str(module, 0, 0, -module, ox, oy)} cm"]
+    parts += [f"{rx} {ry} {rw} {rh} re" for rx, ry, rw, rh in symbol.rects]
+    parts.append("f Q")
+    return "\n".join(parts)
+
+
+def _draw_qr(canvas: Any, symbol: QrSymbol, x: float, top: float, module: float) -> None:
+    """The symbol in black on the page; (x, top) is the quiet zone's top-left corner."""
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.addLiteral(qr_fragment(symbol, x, top, module))
 
 
 def _check_glyphs(fonts: Fonts, layout: Layout) -> None:
@@ -171,17 +207,41 @@ def draw_page(layout: Layout, symbol: QrSymbol, fonts: Fonts) -> bytes:
     if page.y < MARGIN:
         raise DocumentError("the document does not fit on one A4 page")
     c.showPage()
-    c.save()
+    _save_binary(c)
     return buf.getvalue()
 
 
-def attach_qr_text(pdf: bytes, qr_text: str, *, now: datetime) -> bytes:
-    """``pdf`` rewritten (one revision) with ``qr.txt`` in the document's embedded files."""
-    from pyhanko.pdf_utils import embed, generic
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.pdf_utils.writer import copy_into_new_writer
+_A85_LOCK = threading.Lock()
 
-    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(pdf)))
+
+def _save_binary(canvas: Any) -> None:
+    """``canvas.save()`` with the page stream Flate-compressed only, not also ASCII85-encoded
+    (binary streams are fine in PDF and a quarter smaller). reportlab has no per-canvas switch:
+    the global ``rl_config.useA85`` is read while the page is formatted, i.e. inside
+    ``save()``, so it is cleared for that call only, under a lock (concurrent renders in
+    threads would otherwise restore each other's value)."""
+    from reportlab import rl_config
+
+    with _A85_LOCK:
+        previous = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            canvas.save()
+        finally:
+            rl_config.useA85 = previous
+
+
+def open_revision(pdf: bytes) -> IncrementalPdfFileWriter:
+    """An incremental writer on ``pdf``: objects added to it form one new revision."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    return IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+
+
+def embed_qr_text(writer: BasePdfFileWriter, qr_text: str, *, now: datetime) -> None:
+    """Add ``qr.txt`` (``qr_text``) to the document's embedded files in ``writer``."""
+    from pyhanko.pdf_utils import embed, generic
+
     data = embed.EmbeddedFileObject.from_file_data(
         writer,
         qr_text.encode("ascii"),
@@ -196,9 +256,23 @@ def attach_qr_text(pdf: bytes, qr_text: str, *, now: datetime) -> bytes:
         af_relationship=generic.pdf_name("/Data"),
     )
     embed.embed_file(writer, spec)
+
+
+def write_revision(writer: BasePdfFileWriter) -> bytes:
+    """The PDF ``writer`` holds, unsigned."""
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def attach_qr_text(pdf: bytes, qr_text: str, *, now: datetime) -> bytes:
+    """``pdf`` with ``qr.txt`` in the document's embedded files (an incremental update).
+
+    To sign as well, add the file and the signature in one revision instead:
+    ``embed_qr_text(writer := open_revision(pdf), …)`` then ``sign_writer(writer, …)``."""
+    writer = open_revision(pdf)
+    embed_qr_text(writer, qr_text, now=now)
+    return write_revision(writer)
 
 
 def render_pdf(layout: Layout, symbol: QrSymbol, fonts: Fonts, *, now: datetime) -> bytes:

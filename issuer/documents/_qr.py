@@ -1,7 +1,10 @@
-"""The QR symbol of a document: error-correction policy, segno matrix, vector rectangles.
+"""The QR symbol of a document: error-correction policy, QR matrix, vector rectangles.
 
 EHIC PDF QR PoC v0.5 §3: QR Model 2, **alphanumeric mode** (Base45 is exactly that alphabet),
-smallest version that fits, the mask with the lowest penalty (segno's default), at least 6 cm².
+smallest version that fits, the mask with the lowest penalty (ISO/IEC 18004 §7.8.3), at least
+6 cm². The matrix comes from our own encoder, :mod:`issuer.qrcode` (segno's mask search cost
+≈ 30 ms per document; see docs/documents.md, "QR encoder").
+
 ECC per document type (docs/documents.md §ECC):
 
 - ePRC ``eessi:prc:1.0``: **L**, as the EU spec requires (interoperability).
@@ -16,10 +19,13 @@ when consecutive rows have the same run, so a 1/600 inch grid gives crisp printi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from issuer.documents._payloads import DocumentError
+from issuer.qrcode import DataOverflow, encode_alphanumeric
 from verifier.qr import BASE45_ALPHABET, CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID
 
 #: Error-correction levels to try per ``sid``, in order; the first whose version stays within
@@ -37,6 +43,9 @@ MIN_SYMBOL_AREA_CM2 = 6.0  # v0.5 §3, dark-module area without the quiet zone
 GRID_PT = 72 / 600  # module sizes are multiples of 1/600 inch (printer dot grid)
 #: RFC 9285 chose the Base45 alphabet to be exactly the QR alphanumeric set (ISO/IEC 18004).
 _ALPHANUMERIC = frozenset(BASE45_ALPHABET)
+_DARK_RUN = re.compile("1+")
+_SPAN = re.Match.span
+_BY_ROW_THEN_COLUMN = itemgetter(1, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,43 +70,54 @@ class QrSymbol:
         """Width of the symbol with its quiet zone, in points."""
         return (self.size + 2 * QUIET_ZONE) * self.module_pt(max_width_mm)
 
+    def png(self, *, scale: int = 4, border: int = QUIET_ZONE) -> bytes:
+        """The same symbol as a black-on-white PNG (``scale`` pixels per module)."""
+        import io
 
-def _runs(row: list[bool]) -> list[tuple[int, int]]:
+        from PIL import Image, ImageDraw
+
+        side = (self.size + 2 * border) * scale
+        image = Image.new("1", (side, side), 1)
+        draw = ImageDraw.Draw(image)
+        for x, y, w, h in self.rects:
+            left, top = (border + x) * scale, (border + y) * scale
+            draw.rectangle((left, top, left + w * scale - 1, top + h * scale - 1), fill=0)
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
+
+def _spans(row: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each horizontal run of dark modules; bit ``x`` of ``row`` is column ``x``
+    (so the binary digits, reversed, read left to right)."""
+    return map(_SPAN, _DARK_RUN.finditer(bin(row)[:1:-1]))
+
+
+def _runs(row: int) -> list[tuple[int, int]]:
     """(start, length) of each horizontal run of dark modules."""
-    runs: list[tuple[int, int]] = []
-    x = 0
-    while x < len(row):
-        if row[x]:
-            start = x
-            while x < len(row) and row[x]:
-                x += 1
-            runs.append((start, x - start))
-        else:
-            x += 1
-    return runs
+    return [(start, end - start) for start, end in _spans(row)]
 
 
-def _rectangles(matrix: list[list[bool]]) -> tuple[tuple[int, int, int, int], ...]:
-    """Dark modules as rectangles: horizontal runs, merged with identical runs below."""
-    open_runs: dict[tuple[int, int], tuple[int, int]] = {}  # (x, w) -> (first row, height)
+def _rectangles(rows: Sequence[int]) -> tuple[tuple[int, int, int, int], ...]:
+    """Dark modules as rectangles (x, y, width, height), sorted by (y, x): horizontal runs,
+    merged with identical runs below."""
+    open_runs: dict[tuple[int, int], int] = {}  # (start, end) -> first row
     done: list[tuple[int, int, int, int]] = []
-    for y, row in enumerate(matrix):
-        runs = _runs(row)
-        for (x, w), (top, h) in list(open_runs.items()):
-            if (x, w) not in runs:
-                done.append((x, top, w, h))
-                del open_runs[(x, w)]
-        for run in runs:
-            top, h = open_runs.get(run, (y, 0))
-            open_runs[run] = (top, h + 1)
-    done.extend((x, top, w, h) for (x, w), (top, h) in open_runs.items())
-    return tuple(sorted(done, key=lambda r: (r[1], r[0])))
+    for y, row in enumerate(rows):
+        runs = set(_spans(row))
+        for x, end in open_runs.keys() - runs:
+            top = open_runs.pop((x, end))
+            done.append((x, top, end - x, y - top))
+        for run in runs - open_runs.keys():
+            open_runs[run] = y
+    bottom = len(rows)
+    done.extend([(x, top, end - x, bottom - top) for (x, end), top in open_runs.items()])
+    done.sort(key=_BY_ROW_THEN_COLUMN)  # (y, x) is unique: a stable, total order
+    return tuple(done)
 
 
 def make_symbol(sid: str, text: str) -> QrSymbol:
     """The QR symbol for ``text`` under the type's ECC policy (alphanumeric mode, no boost)."""
-    import segno
-
     levels = ECC_POLICY.get(sid)
     if levels is None:
         raise DocumentError(f"no QR policy for {sid}")
@@ -106,12 +126,11 @@ def make_symbol(sid: str, text: str) -> QrSymbol:
     qr = None
     for level in levels:
         try:
-            qr = segno.make(text, error=level, mode="alphanumeric", boost_error=False, micro=False)
-        except segno.DataOverflowError:
+            qr = encode_alphanumeric(text, level)
+        except DataOverflow:
             continue
-        if int(qr.version) <= PREFERRED_MAX_VERSION:
+        if qr.version <= PREFERRED_MAX_VERSION:
             break
     if qr is None:
         raise DocumentError(f"the QR text ({len(text)} characters) fits no QR symbol")
-    matrix = [[bool(v) for v in row] for row in qr.matrix]
-    return QrSymbol(text, int(qr.version), str(qr.error).upper(), len(matrix), _rectangles(matrix))
+    return QrSymbol(text, qr.version, qr.ecc, qr.size, _rectangles(qr.rows))

@@ -17,7 +17,7 @@ from typing import Any
 
 from issuer.documents._fonts import Fonts, load_fonts
 from issuer.documents._layout import build_layout
-from issuer.documents._pades import sign_pdf
+from issuer.documents._pades import sign_writer
 from issuer.documents._payloads import (
     DEFAULT_PRC_DAYS,
     DocumentError,
@@ -25,7 +25,7 @@ from issuer.documents._payloads import (
     StatusReference,
     build_payload,
 )
-from issuer.documents._pdf import render_pdf
+from issuer.documents._pdf import draw_page, embed_qr_text, open_revision, write_revision
 from issuer.documents._qr import make_symbol
 from verifier.qr import framework_kid, get_doctype, sign_document
 from verifier.signing import Signer
@@ -95,11 +95,20 @@ class DocumentService:
         doctype = get_doctype(payload["sid"])
         kid = framework_kid(doctype.kid_framework, signer.certificate_chain[0])
         jws, qr_text = sign_document(payload, signer, kid, today=today)
+        tokened = time.perf_counter()
         symbol = make_symbol(doctype.sid, qr_text)
-        pdf = render_pdf(build_layout(doctype, payload, language), symbol, fonts, now=now)
+        encoded = time.perf_counter()
+        page = draw_page(build_layout(doctype, payload, language), symbol, fonts)
+        # One incremental revision on reportlab's page: the qr.txt attachment and (with PAdES)
+        # the signature, so the signature covers the attachment and the PDF is parsed once.
+        drawn = time.perf_counter()
+        writer = open_revision(page)
+        embed_qr_text(writer, qr_text, now=now)
         rendered = time.perf_counter()
         if self.pades:
-            pdf = sign_pdf(pdf, signer, reason=doctype.name["en"])
+            pdf = sign_writer(writer, signer, reason=doctype.name["en"])
+        else:
+            pdf = write_revision(writer)
         signed = time.perf_counter()
         return RenderedDocument(
             pdf_bytes=pdf,
@@ -111,6 +120,12 @@ class DocumentService:
             sid=doctype.sid,
             language=language,
             timings_ms={
+                # stages: token (payload + JWS), qr (symbol), page (reportlab), attach (qr.txt),
+                # pades (signature, or writing the unsigned revision); render = token..attach
+                "token": (tokened - started) * 1000,
+                "qr": (encoded - tokened) * 1000,
+                "page": (drawn - encoded) * 1000,
+                "attach": (rendered - drawn) * 1000,
                 "render": (rendered - started) * 1000,
                 "pades": (signed - rendered) * 1000,
             },

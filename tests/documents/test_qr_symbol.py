@@ -75,3 +75,28 @@ def test_refuses_text_outside_the_alphanumeric_alphabet_or_too_long() -> None:
         make_symbol(EESSI_PRC_SID, "lower case is byte mode")
     with pytest.raises(DocumentError, match="fits no QR symbol"):
         make_symbol(CIVICRED_EHIC_SID, _base45_text(4000))
+
+
+@pytest.mark.parametrize("sid", [EESSI_PRC_SID, CIVICRED_EHIC_SID, CIVICRED_SSH_SID])
+def test_png_is_the_printed_symbol_and_decodes(sid: str) -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    symbol = make_symbol(sid, _base45_text(640, seed=11))
+    image = Image.open(io.BytesIO(symbol.png(scale=3))).convert("L")
+    assert image.size == ((symbol.size + 2 * QUIET_ZONE) * 3,) * 2
+    dark = {
+        (x, y)
+        for x in range(symbol.size)
+        for y in range(symbol.size)
+        if image.getpixel(((QUIET_ZONE + x) * 3 + 1, (QUIET_ZONE + y) * 3 + 1)) == 0
+    }
+    from_rects = {
+        (x + dx, y + dy) for x, y, w, h in symbol.rects for dx in range(w) for dy in range(h)
+    }
+    assert dark == from_rects
+    (found,) = zxingcpp.read_barcodes(image)
+    assert found.text == symbol.text
+    assert found.symbology_identifier.startswith("]Q")
