@@ -95,11 +95,8 @@ class DocType:
     spec: str
     schema: Mapping[str, Any]  # read-only view; use json_schema() for a copy
     date_kinds: Mapping[str, DateKind]  # body fields read as dates, derived from the schema
-
-    @property
-    def policy(self) -> AlgorithmPolicy:
-        """The verifier's algorithm policy for this type (``alg`` MUST be one of these)."""
-        return AlgorithmPolicy.of(self.algorithms)
+    #: The verifier's algorithm policy for this type (``alg`` MUST be one of ``algorithms``).
+    policy: AlgorithmPolicy
 
     def field(self, *path: str) -> FieldInfo:
         for info in self.fields:
@@ -217,8 +214,9 @@ def _load(raw: dict[str, Any]) -> DocType:
         spec=raw["spec"],
         schema=_freeze(schema),
         date_kinds=MappingProxyType(_date_kinds(body_props)),
+        # Unknown algorithm names fail here, at import, not at verification time.
+        policy=AlgorithmPolicy.of(raw["algorithms"]),
     )
-    AlgorithmPolicy.of(doctype.algorithms)  # unknown names fail at import, not at verify time
     for rule in rules:
         if rule.check == "order" and not set(rule.fields) <= doctype.date_kinds.keys():
             raise ValueError(f"{sid}: order rule {rule.id} compares a field that is not a date")

@@ -22,12 +22,12 @@ from verifier.qr._kid import KeyId, parse_kid
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            # RFC 7515 §5.2 / RFC 8725 §3.12: duplicate member names are ambiguous; refuse them.
-            raise ValueError(f"duplicate member name {key!r}")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        # RFC 7515 §5.2 / RFC 8725 §3.12: duplicate member names are ambiguous; refuse them.
+        keys = [key for key, _ in pairs]
+        duplicate = next(key for i, key in enumerate(keys) if key in keys[:i])
+        raise ValueError(f"duplicate member name {duplicate!r}")
     return out
 
 

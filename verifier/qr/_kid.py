@@ -9,6 +9,7 @@ as written (no case folding) and handed to the trust registry, which decides wha
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -68,6 +69,11 @@ def parse_kid(kid: object) -> KeyId:
     """Parse a kid; anything else is :class:`MalformedInput` with code ``qr.kid``."""
     if not isinstance(kid, str):
         raise MalformedInput("the JWS header kid is missing or not a string", code="qr.kid")
+    return _parse_kid_text(kid)
+
+
+@functools.lru_cache(maxsize=256)  # a verifier sees few signers; failures are not cached
+def _parse_kid_text(kid: str) -> KeyId:
     if len(kid) > _MAX_KID:
         raise MalformedInput(f"the kid is longer than {_MAX_KID} characters", code="qr.kid")
     parts = kid.split(":")
