@@ -32,6 +32,7 @@ class Document:
     name: str
     payload: dict[str, Any]
     qr_text: str
+    pdf: bytes | None = None  # an issued PDF; else the corpus prints the payload (document_pdf)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def run(
     attempts: list[Attempt] = []
     decoders = {name: CONFIGS[name]() for name in configs}
     for doc in docs:
-        pdf = document_pdf(doc.payload, doc.qr_text)
+        pdf = doc.pdf if doc.pdf is not None else document_pdf(doc.payload, doc.qr_text)
         for dpi in dpis:
             (page,) = render_pdf(pdf, dpi=dpi)
             for set_name, transforms in (sets or SETS).items():
