@@ -113,14 +113,16 @@ def test_preprocessing_retries_and_the_decoder_callback(prc_text: str) -> None:
 
 
 def test_decode_pdf_finds_the_qr_and_cleans_up(
-    prc_pdf: bytes, prc_text: str, tmp_path: Path
+    prc_pdf: bytes, prc_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = set(Path(tempfile.gettempdir()).glob("civicred-pdf-*"))
+    scratch = tmp_path / "tmp"  # this test's own temp root: other workers use the system one
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     assert decode_pdf(prc_pdf) == [prc_text]
     path = tmp_path / "doc.pdf"
     path.write_bytes(prc_pdf)
     assert decode_pdf(path, dpi=150) == [prc_text]
-    assert set(Path(tempfile.gettempdir()).glob("civicred-pdf-*")) == before
+    assert list(scratch.iterdir()) == []  # the rendering folders are gone
 
 
 def test_decode_pdf_bounds_and_failures(prc_pdf: bytes, prc_text: str) -> None:
