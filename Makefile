@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.civicred-installed
 
-.PHONY: run test lint samples bench clean
+.PHONY: run test lint samples bench bench-decode clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ samples: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/sdjwt_verify.py
+	$(BIN)/python bench/status_list.py
+	$(BIN)/python bench/documents.py
+
+bench-decode: $(STAMP)
+	$(BIN)/python bench/decode_rates.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
