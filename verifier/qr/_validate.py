@@ -330,13 +330,26 @@ RulesHold = Callable[[Mapping[str, Any], Mapping[str, tuple[int, int, int]]], bo
 
 def _compile_rules(doctype: DocType) -> RulesHold:
     """A predicate that is true exactly when :func:`_rule` finds no problem with any rule of
-    ``doctype`` (the fast path; the date-order rules, most of them, become tuple comparisons)."""
+    ``doctype`` (the fast path: date orders become tuple comparisons, lengths a sum, digits a
+    regular expression; only the calendar rule goes through :func:`_rule`)."""
     orders = [rule.fields for rule in doctype.rules if rule.check == "order"]
-    others = [rule for rule in doctype.rules if rule.check != "order"]
+    lengths = [
+        (rule.fields, rule.max)
+        for rule in doctype.rules
+        if rule.check == "total_length" and rule.max is not None
+    ]
+    digits = [rule.fields[0] for rule in doctype.rules if rule.check == "digits"]
+    others = [rule for rule in doctype.rules if rule.check == "calendar"]
 
     def hold(body: Mapping[str, Any], days: Mapping[str, tuple[int, int, int]]) -> bool:
         for first, second in orders:
             if first in days and second in days and days[first] > days[second]:
+                return False
+        for names, limit in lengths:
+            if all(n in body for n in names) and sum(len(str(body[n])) for n in names) > limit:
+                return False
+        for name in digits:
+            if name in body and _DIGITS.fullmatch(str(body[name])) is None:
                 return False
         return all(_rule(doctype, rule, body, days) is None for rule in others)
 
