@@ -244,10 +244,9 @@ def sign_pdf(
     field_name: str = SIGNATURE_FIELD,
 ) -> bytes:
     """``pdf`` with an incremental PAdES B-B signature (invisible field) by ``signer``."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from issuer.documents._pdf import open_revision
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    return sign_writer(writer, signer, reason=reason, field_name=field_name)
+    return sign_writer(open_revision(pdf), signer, reason=reason, field_name=field_name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -263,18 +263,3 @@ def write_revision(writer: BasePdfFileWriter) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def attach_qr_text(pdf: bytes, qr_text: str, *, now: datetime) -> bytes:
-    """``pdf`` with ``qr.txt`` in the document's embedded files (an incremental update).
-
-    To sign as well, add the file and the signature in one revision instead:
-    ``embed_qr_text(writer := open_revision(pdf), …)`` then ``sign_writer(writer, …)``."""
-    writer = open_revision(pdf)
-    embed_qr_text(writer, qr_text, now=now)
-    return write_revision(writer)
-
-
-def render_pdf(layout: Layout, symbol: QrSymbol, fonts: Fonts, *, now: datetime) -> bytes:
-    """The finished, unsigned PDF: the page plus the ``qr.txt`` attachment."""
-    return attach_qr_text(draw_page(layout, symbol, fonts), symbol.text, now=now)

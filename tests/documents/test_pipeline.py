@@ -130,9 +130,11 @@ def test_the_unsigned_render_still_has_the_attachment(unsigned: Any) -> None:
     assert set(unsigned.timings_ms) >= {"render", "pades"}
 
 
-def test_attach_qr_text_on_its_own() -> None:
+def test_qr_text_in_an_unsigned_revision_on_its_own() -> None:
     page = _page_for("prc")[0]
-    pdf = _pdf.attach_qr_text(page, "HELLO", now=NOW)
+    writer = _pdf.open_revision(page)
+    _pdf.embed_qr_text(writer, "HELLO", now=NOW)
+    pdf = _pdf.write_revision(writer)
     _ref, spec = _filespec(PdfFileReader(io.BytesIO(pdf)))
     _check_filespec(spec, "HELLO")
 
