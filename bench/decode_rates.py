@@ -21,25 +21,14 @@ import json
 import os
 import sys
 import tempfile
-import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from scan._corpus import LATIN_1_4  # noqa: E402
 from scan._rates import SETS, Document, documents, run, table  # noqa: E402
-
-LATIN_1_4 = "".join(
-    sorted(
-        {
-            ch
-            for codec in ("iso8859_1", "iso8859_2", "iso8859_3", "iso8859_4")
-            for ch in bytes(range(0xA1, 0x100)).decode(codec, errors="ignore")
-            if unicodedata.category(ch) in ("Lu", "Ll") and ch not in "ªºµ"
-        }
-    )
-)
 
 
 def issued_documents() -> list[Document]:
