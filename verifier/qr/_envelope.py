@@ -12,7 +12,6 @@ Decoding is bounded before any work is done: the Base45 length is checked agains
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zlib
 from collections.abc import Mapping
 from typing import Any
@@ -35,7 +34,6 @@ DEFAULT_MAX_INFLATED = 16 * 1024
 ISSUER_ZLIB_LEVEL = 9
 SPEC_EXAMPLE_ZLIB_LEVEL = 6
 
-_JWS_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*", re.ASCII)
 _LINE_BREAK_CHARS = "\r\n\t\f\v"
 _LINE_BREAKS = str.maketrans("", "", _LINE_BREAK_CHARS)
 _BASE64URL_AND_DOT = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
@@ -44,7 +42,7 @@ _DCC_PREFIX = "HC1:"
 
 def encode_qr_text(jws: str, *, level: int = ISSUER_ZLIB_LEVEL) -> str:
     """The QR text of a compact JWS: Base45(zlib(jws)) (v0.5 §3 steps 1-3)."""
-    if not isinstance(jws, str) or _JWS_SHAPE.fullmatch(jws) is None:
+    if not isinstance(jws, str) or not jws.isascii() or not _is_compact_jws(jws.encode("ascii")):
         raise IssuanceError("encode_qr_text() needs a compact JWS (three base64url parts)")
     if not 0 <= level <= 9:
         raise ValueError("zlib level must be between 0 and 9")
@@ -128,7 +126,7 @@ def decode_qr_text(
 
 def _is_compact_jws(raw: bytes) -> bool:
     """The shape of a compact JWS: ``header.payload.signature`` in base64url, the first two
-    parts non-empty (the same language as ``_JWS_SHAPE``, checked with C-speed byte ops)."""
+    parts non-empty (checked with C-speed byte operations, not a regular expression)."""
     if raw.translate(None, _BASE64URL_AND_DOT):  # a byte outside base64url and "."
         return False
     parts = raw.split(b".")
