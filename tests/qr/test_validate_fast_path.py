@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from qr_samples import EHIC, PRC, SSH
 
 from verifier.qr import get_doctype
-from verifier.qr._validate import _accepts, _days, _rule, _rules_hold, _schema
+from verifier.qr._payload_schema import _accepts, _schema
+from verifier.qr._validate import _days, _rule, _rules_hold
 
 _SAMPLES = (PRC, EHIC, SSH)
 _SIDS = tuple(sample["sid"] for sample in _SAMPLES)

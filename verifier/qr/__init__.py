@@ -44,6 +44,7 @@ from verifier.qr._kid import (
     framework_kid,
     parse_kid,
 )
+from verifier.qr._payload_schema import Finding, validate_schema
 from verifier.qr._report_eessi import (
     STEPS as EESSI_REPORT_STEPS,
 )
@@ -54,11 +55,9 @@ from verifier.qr._report_eessi import (
 )
 from verifier.qr._report_pdf import ReportExportUnavailable, report_to_pdf
 from verifier.qr._validate import (
-    Finding,
     Validation,
     validate_for_issuance,
     validate_for_verification,
-    validate_schema,
 )
 from verifier.qr._verify import (
     EARLIEST_TREATMENT_DATE,
