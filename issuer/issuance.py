@@ -12,12 +12,13 @@ from typing import Any
 
 from issuer.catalog import credential_type
 from issuer.catalog._claims import CLAIM_BUILDERS
-from verifier import IssuanceError
+from issuer.errors import IssuanceNotAllowed, SigningUnavailable
 from verifier.sdjwt import IssuedSdJwt, issue_sd_jwt_vc
 from verifier.signing import Signer
 from verifier.trust import TrustSnapshot, x5t_s256
 
-#: May this signer issue ``document_type`` for ``institution`` at ``at``? Raises if not.
+#: May this signer issue ``document_type`` for ``institution`` at ``at``? Raises
+#: :class:`~issuer.errors.IssuanceNotAllowed` if not.
 Authorize = Callable[[str, str, datetime], None]
 
 
@@ -76,7 +77,7 @@ def _refuse_outside_certificate(signer: Signer, now: datetime) -> None:
     """Never sign with a certificate that is not valid at the signing time (docs/trust-list.md)."""
     chain = signer.certificate_chain
     if chain and not chain[0].not_valid_before_utc <= now <= chain[0].not_valid_after_utc:
-        raise IssuanceError(
+        raise SigningUnavailable(
             f"the signing certificate is valid from {chain[0].not_valid_before_utc:%Y-%m-%d} "
             f"to {chain[0].not_valid_after_utc:%Y-%m-%d}; refusing to sign at {now:%Y-%m-%d}"
         )
@@ -85,13 +86,13 @@ def _refuse_outside_certificate(signer: Signer, now: datetime) -> None:
 def registry_authorizer(snapshot: TrustSnapshot, signer: Signer) -> Authorize:
     """An :data:`Authorize` backed by a verified trust-list snapshot."""
     if not signer.certificate_chain:
-        raise IssuanceError("the signer has no certificate: the registry cannot authorize it")
+        raise SigningUnavailable("the signer has no certificate: the registry cannot authorize it")
     thumbprint = x5t_s256(signer.certificate_chain[0])
 
     def authorize(document_type: str, institution: str, at: datetime) -> None:
         decision = snapshot.authorize(thumbprint, document_type, institution, at)
         if not decision.allowed:
             reason = decision.failure.message if decision.failure else "not authorized"
-            raise IssuanceError(f"the trust registry does not allow this issuance: {reason}")
+            raise IssuanceNotAllowed(f"the trust registry does not allow this issuance: {reason}")
 
     return authorize

@@ -11,14 +11,15 @@ from typing import Any
 import httpx
 from cryptography import x509
 
+from issuer.errors import UpstreamError, UpstreamUnavailable
+
 PEM_CHAIN = "application/pem-certificate-chain"
 
 
-class RegistryError(Exception):
-    """The registry refused a request or could not be reached."""
-
-
 class RegistryClient:
+    """Raises :class:`~issuer.errors.UpstreamUnavailable` when the registry cannot be reached
+    and :class:`~issuer.errors.UpstreamError` when it answers with an error."""
+
     def __init__(
         self, base_url: str, admin_token: str, *, client: httpx.Client | None = None
     ) -> None:
@@ -31,9 +32,12 @@ class RegistryClient:
                 method, path, headers={**self._headers, **kwargs.pop("headers", {})}, **kwargs
             )
         except httpx.HTTPError as exc:
-            raise RegistryError(f"registry unreachable: {exc}") from None
+            raise UpstreamUnavailable(f"the trust registry is unreachable: {exc}") from None
         if response.status_code >= 400:
-            raise RegistryError(f"{method} {path} → {response.status_code}: {response.text[:300]}")
+            raise UpstreamError(
+                f"the trust registry answered {method} {path} with {response.status_code}: "
+                f"{response.text[:300]}"
+            )
         return response
 
     def certify(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,10 +13,16 @@ from issuer.storage import Database
 from verifier.signing import Signer
 
 
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class IssuerServices:
     settings: IssuerSettings
     db: Database
+    #: The one wall clock of the service (domain services take it as an input).
+    clock: Callable[[], datetime]
     document_signer: Signer
     status_signer: Signer
     status: StatusService
@@ -33,13 +40,13 @@ class IssuerServices:
     ) -> IssuerServices:
         db = Database(settings.database_url)
         db.migrate()
-        clock = lambda: datetime.now(UTC)  # noqa: E731 - the one wall clock of the service
         return cls(
             settings=settings,
             db=db,
+            clock=wall_clock,
             document_signer=document_signer,
             status_signer=status_signer,
-            status=StatusService(db, settings, status_signer, clock=clock),
-            revocation=JtiRevocationService(db, settings, status_signer, clock=clock),
+            status=StatusService(db, settings, status_signer, clock=wall_clock),
+            revocation=JtiRevocationService(db, settings, status_signer, clock=wall_clock),
             credentials=CredentialIssuer(settings.credential_issuer, document_signer, authorize),
         )

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: DEV ONLY: the issuer's admin token when CIVICRED_ISSUER_ADMIN_TOKENS is not set.
+DEV_ADMIN_TOKEN = "dev-issuer-token-DEV-ONLY"  # noqa: S105
+#: DEV ONLY: the registry's default admin token (trust_registry.settings), used to ask it for
+#: certificates and to push lists when CIVICRED_ISSUER_REGISTRY_ADMIN_TOKEN is not set.
+DEV_REGISTRY_ADMIN_TOKEN = "dev-admin-token-DEV-ONLY"  # noqa: S105
 
 
 class IssuerSettings(BaseSettings):
@@ -19,10 +25,11 @@ class IssuerSettings(BaseSettings):
     issuer_id: str = "BE:CBSS"
     keys_dir: Path = Path("var/issuer/keys")
     registry_url: str = "http://127.0.0.1:8700"
-    registry_admin_token: str = Field(default="dev-admin-token-DEV-ONLY", repr=False)
-    admin_tokens: list[str] = Field(
-        default_factory=lambda: ["dev-issuer-token-DEV-ONLY"], repr=False
-    )
+    #: The bearer token this issuer presents to the registry's admin API. DEV default.
+    registry_admin_token: SecretStr = SecretStr(DEV_REGISTRY_ADMIN_TOKEN)
+    #: Bearer tokens accepted on the issuer's ``/admin`` (JSON list in the environment); the
+    #: audit actor is ``admin#<index>``. DEV default.
+    admin_tokens: list[SecretStr] = Field(default_factory=lambda: [SecretStr(DEV_ADMIN_TOKEN)])
     #: Entries per status list: large and fixed-size for herd privacy (ARF Topic 7).
     status_list_size: int = 1 << 20
     #: A list is closed for new allocations once this share of it is used.

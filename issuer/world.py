@@ -5,6 +5,8 @@ the registry's decision before it signs. Used by the main job and the integratio
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,13 +15,13 @@ from pathlib import Path
 
 from cryptography import x509
 
-from issuer._servers import app_thread, free_port, port_in_use, registry_process
 from issuer.api import create_app
 from issuer.issuance import registry_authorizer
 from issuer.keyring import Keyring
 from issuer.registry_client import RegistryClient
 from issuer.services import IssuerServices
 from issuer.settings import IssuerSettings
+from servicekit.local import LOCALHOST, app_thread, free_port, port_in_use, server_process
 from verifier.status import STATUS_LIST_JWT_MEDIA_TYPE
 from verifier.trust import verify_trust_list
 
@@ -30,6 +32,23 @@ class World:
     registry: RegistryClient
     registry_url: str
     issuer_url: str
+
+
+@contextmanager
+def registry_process(workdir: Path, port: int, *, log: Path) -> Iterator[str]:
+    """``python -m trust_registry serve`` as a real subprocess with its state under ``workdir``
+    (a subprocess: the issuer never imports the registry)."""
+    url = f"http://{LOCALHOST}:{port}"
+    env = {
+        **os.environ,
+        "CIVICRED_REGISTRY_DATABASE_URL": f"sqlite:///{workdir / 'registry.db'}",
+        "CIVICRED_REGISTRY_PKI_DIR": str(workdir / "pki"),
+        "CIVICRED_REGISTRY_PUBLIC_BASE_URL": url,
+    }
+    workdir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "trust_registry", "serve", "--host", LOCALHOST]
+    with server_process([*command, "--port", str(port)], url=url, env=env, log=log):
+        yield url
 
 
 @contextmanager
@@ -54,7 +73,7 @@ def running_world(
             public_base_url=f"http://127.0.0.1:{issuer_port}",
             registry_url=registry_url,
         )
-        client = RegistryClient(registry_url, settings.registry_admin_token)
+        client = RegistryClient(registry_url, settings.registry_admin_token.get_secret_value())
         keyring = Keyring.load_or_create(
             settings.keys_dir, issuer_id=settings.issuer_id, registry=client
         )
@@ -75,11 +94,9 @@ def publish(world: World) -> None:
     status_lists, revocation_lists = [], []
     for uri in world.services.status.list_uris():
         published = world.services.status.published(uri.rsplit("/", 1)[-1])
-        assert published is not None
         status_lists.append((uri, published.token_jwt, STATUS_LIST_JWT_MEDIA_TYPE))
     for uri in world.services.revocation.list_uris():
         token = world.services.revocation.published(uri.rsplit("/", 1)[-1])
-        assert token is not None
         revocation_lists.append((uri, token, "application/jwt"))
     world.registry.push_lists(
         world.services.settings.issuer_id,

@@ -1,4 +1,5 @@
-"""The issuer's HTTP API (FastAPI). Thin routers over :mod:`issuer.services`."""
+"""The issuer's HTTP API (FastAPI). Thin routers over :mod:`issuer.services`; errors are
+:mod:`issuer.errors`, answered by the one handler of :mod:`servicekit.http` with request ids."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from fastapi import FastAPI
 
 from issuer.api import _status
 from issuer.services import IssuerServices
+from servicekit.http import install_error_handling
 
 
 def create_app(services: IssuerServices) -> FastAPI:
@@ -17,6 +19,7 @@ def create_app(services: IssuerServices) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    install_error_handling(app)
     return app
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, Header, Request
 
 from issuer.services import IssuerServices
+from servicekit.http import authenticate_admin
 
 
 def get_services(request: Request) -> IssuerServices:
@@ -19,16 +19,8 @@ Services = Annotated[IssuerServices, Depends(get_services)]
 
 
 def require_admin(services: Services, authorization: Annotated[str | None, Header()] = None) -> str:
-    """Bearer-token admin authentication; compared in constant time against every configured token."""
-    if not authorization or not authorization.startswith("Bearer "):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "admin token required", {"WWW-Authenticate": "Bearer"}
-        )
-    presented = authorization.removeprefix("Bearer ").encode()
-    matches = [hmac.compare_digest(presented, t.encode()) for t in services.settings.admin_tokens]
-    if not any(matches):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "admin token not accepted")
-    return f"admin#{matches.index(True)}"
+    """The audit actor ``admin#<n>`` (401 without a bearer token, 403 with a wrong one)."""
+    return authenticate_admin(authorization, services.settings.admin_tokens)
 
 
 Admin = Annotated[str, Depends(require_admin)]

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from issuer.catalog import credential_type
 from issuer.catalog._claims import ehic_claims, prc_claims, social_status_claims
-from verifier import IssuanceError
+from issuer.errors import DocumentError
 from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID, validate_for_issuance
 
 #: Default length of an ePRC validity period, in days (sd..ed inclusive). National practice
@@ -34,10 +34,6 @@ DOC_TYPE_ALIASES: Mapping[str, str] = {
     "ehic": CIVICRED_EHIC_SID,
     "ssh": CIVICRED_SSH_SID,
 }
-
-
-class DocumentError(IssuanceError):
-    """A document cannot be issued for this person or these inputs (no personal data inside)."""
 
 
 class JtiReference(Protocol):

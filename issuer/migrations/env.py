@@ -1,10 +1,6 @@
-"""Alembic environment: runs on the connection handed over by ``issuer.storage.migrate``."""
-
-from alembic import context
+"""Alembic environment: runs on the connection handed over by ``issuer.storage.Database``."""
 
 from issuer.storage._models import Base
+from servicekit.storage import run_migrations
 
-connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
-with context.begin_transaction():
-    context.run_migrations()
+run_migrations(Base.metadata)

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from issuer.errors import NotFound
 from issuer.settings import IssuerSettings
-from issuer.status._service import StatusError
 from issuer.storage import AuditRow, Database, RevocationEntryRow, RevocationListRow
 from verifier.revocation import encode_revocation_list
 from verifier.signing import Signer
@@ -80,7 +80,7 @@ class JtiRevocationService:
         with self._db.session() as session:
             entry = session.get(RevocationEntryRow, jti)
             if entry is None:
-                raise StatusError(f"unknown document {jti}")
+                raise NotFound(f"unknown document {jti}")
             if entry.revoked_at is not None:
                 return
             entry.revoked_at = self._clock()
@@ -112,17 +112,17 @@ class JtiRevocationService:
         )
         row.published_at = now
 
-    def published(self, list_id: str) -> str | None:
+    def published(self, list_id: str) -> str:
         """The served list, re-signed when older than the status ttl (so it never goes stale)."""
         with self._db.session() as session:
             row = session.get(RevocationListRow, list_id)
-            if row is None or row.published_at is None:
-                return None
-            published_at = row.published_at.replace(tzinfo=row.published_at.tzinfo or UTC)
-            if self._clock() - published_at >= timedelta(
+            if row is None or row.published_at is None or row.token is None:
+                raise NotFound("no such revocation list")
+            if self._clock() - row.published_at >= timedelta(
                 seconds=self._settings.status_list_ttl_seconds
             ):
                 self._render(session, row)
+            assert row.token is not None
             return row.token
 
     def list_uris(self) -> list[str]:

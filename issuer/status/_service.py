@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from issuer.errors import NotFound, StatusListFull, StatusTransitionRefused
 from issuer.settings import IssuerSettings
 from issuer.storage import AuditRow, Database, StatusEntryRow, StatusListRow
 from verifier.signing import Signer
@@ -32,10 +33,6 @@ _ALLOWED = {
     (TokenStatus.SUSPENDED, TokenStatus.VALID),
     (TokenStatus.SUSPENDED, TokenStatus.INVALID),
 }
-
-
-class StatusError(Exception):
-    """A status change that is not allowed, or an unknown credential or group."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ class StatusService:
                 allocation = self._try_index(session, row, group_id)
             if allocation is not None:
                 return allocation
-        raise StatusError("could not allocate a status index (lists too full?)")
+        raise StatusListFull("could not allocate a status index (lists too full?)")
 
     def _try_index(
         self, session: Session, row: StatusListRow, group_id: str | None
@@ -143,7 +140,7 @@ class StatusService:
                 select(StatusEntryRow).where(StatusEntryRow.credential_id == credential_id)
             ).first()
             if entry is None:
-                raise StatusError(f"unknown credential {credential_id}")
+                raise NotFound(f"unknown credential {credential_id}")
             self._change(session, [entry], status, actor, f"credential:{credential_id}")
 
     def set_group_status(self, group_id: str, status: TokenStatus, *, actor: str) -> int:
@@ -153,7 +150,7 @@ class StatusService:
                 session.scalars(select(StatusEntryRow).where(StatusEntryRow.group_id == group_id))
             )
             if not entries:
-                raise StatusError(f"unknown group {group_id}")
+                raise NotFound(f"unknown group {group_id}")
             self._change(session, entries, status, actor, f"group:{group_id}")
             return len(entries)
 
@@ -170,7 +167,9 @@ class StatusService:
             if current == status:
                 continue
             if (current, status) not in _ALLOWED:
-                raise StatusError(f"cannot change a {current.name} credential to {status.name}")
+                raise StatusTransitionRefused(
+                    f"cannot change a {current.name} credential to {status.name}"
+                )
             entry.status = int(status)
             entry.changed_at = self._clock()
         session.add(
@@ -216,19 +215,19 @@ class StatusService:
         row.published_at = now
         row.published_version = row.version
 
-    def published(self, list_id: str) -> PublishedList | None:
+    def published(self, list_id: str) -> PublishedList:
         """The served tokens; re-signed first when they are older than their ``ttl``."""
         with self._db.session() as session:
             row = session.get(StatusListRow, list_id)
             if row is None or row.published_at is None:
-                return None
-            published_at = row.published_at.replace(tzinfo=row.published_at.tzinfo or UTC)
-            if self._clock() - published_at >= timedelta(
+                raise NotFound("no such status list")
+            if self._clock() - row.published_at >= timedelta(
                 seconds=self._settings.status_list_ttl_seconds
             ):
                 self._render(session, row)
-                published_at = row.published_at
-            assert row.token_jwt is not None and row.token_cwt is not None
+            published_at = row.published_at
+            assert published_at is not None and row.token_jwt is not None
+            assert row.token_cwt is not None
             return PublishedList(
                 row.id,
                 row.uri,

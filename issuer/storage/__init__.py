@@ -1,6 +1,6 @@
-"""Issuer storage: SQLAlchemy 2 models, sessions, Alembic migrations."""
+"""Issuer storage: SQLAlchemy 2 models, sessions, Alembic migrations (over servicekit.storage)."""
 
-from issuer.storage._db import Database, make_engine, migrate
+from issuer.storage._db import MIGRATIONS, Database
 from issuer.storage._models import (
     AuditRow,
     Base,
@@ -11,6 +11,7 @@ from issuer.storage._models import (
 )
 
 __all__ = [
+    "MIGRATIONS",
     "AuditRow",
     "Base",
     "Database",
@@ -18,6 +19,4 @@ __all__ = [
     "RevocationListRow",
     "StatusEntryRow",
     "StatusListRow",
-    "make_engine",
-    "migrate",
 ]

@@ -1,55 +1,15 @@
-"""Engine, sessions and schema migration for the issuer database (SQLite or PostgreSQL)."""
+"""The issuer database: ``servicekit.storage`` with the issuer's Alembic history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from importlib import resources
-from pathlib import Path
+from servicekit import storage
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+#: The issuer's revisions are recorded in Alembic's default table (kept for existing databases).
+MIGRATIONS = storage.Migrations("issuer", version_table="alembic_version")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine; SQLite files get their folder created and foreign keys switched on."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-
-    return engine
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (Alembic ``upgrade head``)."""
-    config = Config()
-    config.set_main_option("script_location", str(resources.files("issuer") / "migrations"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-
-class Database:
-    """Sessions bound to one engine, with a unit-of-work context manager."""
+class Database(storage.Database):
+    """Sessions over the issuer's database (SQLite or PostgreSQL); ``migrate()`` to head."""
 
     def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-    def migrate(self) -> None:
-        migrate(self.engine)
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+        super().__init__(url, MIGRATIONS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from servicekit.storage import UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -34,8 +35,8 @@ class StatusListRow(Base):
     allocated: Mapped[int] = mapped_column(Integer, default=0)
     open: Mapped[bool] = mapped_column(default=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     published_version: Mapped[int] = mapped_column(Integer, default=-1)
     token_jwt: Mapped[str | None] = mapped_column(Text, nullable=True)
     token_cwt: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
@@ -58,8 +59,8 @@ class StatusEntryRow(Base):
     #: Credentials issued together for one holder and purpose share a group (batch revocation).
     group_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[int] = mapped_column(SmallInteger, default=0)
-    allocated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    allocated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class AuditRow(Base):
@@ -68,7 +69,7 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(256))
@@ -85,8 +86,8 @@ class RevocationListRow(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     assigned: Mapped[int] = mapped_column(Integer, default=0)
     open: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     token: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
@@ -97,5 +98,5 @@ class RevocationEntryRow(Base):
 
     jti: Mapped[str] = mapped_column(String(128), primary_key=True)
     list_id: Mapped[str] = mapped_column(ForeignKey("revocation_lists.id"), index=True)
-    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer._servers import free_port
+from servicekit.local import free_port
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from issuer.settings import IssuerSettings
-from issuer.status import StatusError, StatusService
+from issuer.errors import NotFound, StatusTransitionRefused
+from issuer.status import StatusService
 from issuer.storage import Database
 from verifier.jose import CREDENTIAL_ALGORITHMS
 from verifier.signing import LocalSigner, generate_private_key
@@ -85,7 +86,7 @@ def test_revocation_is_final(database_url: str, signer: LocalSigner) -> None:
     a = service.allocate()
     service.set_status(a.credential_id, TokenStatus.INVALID, actor="test")
     for target in (TokenStatus.VALID, TokenStatus.SUSPENDED):
-        with pytest.raises(StatusError, match="cannot change"):
+        with pytest.raises(StatusTransitionRefused, match="cannot change"):
             service.set_status(a.credential_id, target, actor="test")
 
 
@@ -99,7 +100,7 @@ def test_batch_revocation_by_group(database_url: str, signer: LocalSigner) -> No
         jwt.status(a.index) == TokenStatus.INVALID for a in batch if a.list_id == other.list_id
     )
     assert jwt.status(other.index) == TokenStatus.VALID
-    with pytest.raises(StatusError):
+    with pytest.raises(NotFound, match="unknown group"):
         service.set_group_status("no-such-group", TokenStatus.INVALID, actor="test")
 
 
@@ -175,5 +176,5 @@ def test_jti_revocation_lists(database_url: str, signer: LocalSigner) -> None:
         token, key=signer.public_key(), policy=CREDENTIAL_ALGORITHMS, expected_rid=first.rid
     )
     assert decoded.is_revoked(first.jti) and not decoded.is_revoked(assignments[1].jti)
-    with pytest.raises(StatusError):
+    with pytest.raises(NotFound, match="unknown document"):
         service.revoke("urn:uuid:unknown", actor="test")

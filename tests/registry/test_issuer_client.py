@@ -14,6 +14,7 @@ from verifier.trust import Bundle, x5t_s256
 from ._support import ADMIN_TOKEN, Api, FakeClock
 
 registry_client = pytest.importorskip("issuer.registry_client")
+errors = pytest.importorskip("issuer.errors")
 
 
 def test_issuer_client_round_trip(
@@ -35,5 +36,15 @@ def test_issuer_client_round_trip(
     client.push_lists("BE:CBSS", status_lists=[(uri, token, "application/statuslist+jwt")])
     bundle = Bundle.parse(client.bundle(), root=sqlite_services.ca.root, now=clock())
     assert bundle.status_tokens[uri].token == token
-    with pytest.raises(registry_client.RegistryError, match="409"):
+    with pytest.raises(errors.UpstreamError, match="409") as refused:
         client.activate(x5t_s256(chain[0]))
+    assert refused.type is errors.UpstreamError  # answered: not "unavailable"
+
+
+def test_unreachable_registry_is_upstream_unavailable() -> None:
+    from servicekit.local import free_port
+
+    client = registry_client.RegistryClient(f"http://127.0.0.1:{free_port()}", ADMIN_TOKEN)
+    with pytest.raises(errors.UpstreamUnavailable, match="unreachable") as unreachable:
+        client.root_pem()
+    assert (unreachable.value.status_code, unreachable.value.error) == (503, "upstream_unavailable")

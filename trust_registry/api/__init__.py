@@ -1,17 +1,23 @@
-"""The registry's HTTP API (FastAPI). Thin routers over :mod:`trust_registry.domain`."""
+"""The registry's HTTP API (FastAPI). Thin routers over :mod:`trust_registry.domain`; errors are
+:class:`~trust_registry.domain.RegistryError` classes, answered by the one handler of
+:mod:`servicekit.http` with request ids."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from servicekit.http import install_error_handling
 from trust_registry.api import _admin_certificates, _admin_directory, _admin_lists, _public
-from trust_registry.domain import RegistryError
+from trust_registry.domain import ConcurrentChange, RegistryError
 from trust_registry.services import RegistryServices
+
+
+def _concurrent_change(_exc: Exception) -> RegistryError:
+    return ConcurrentChange("the change conflicts with a concurrent change; retry")
 
 
 def create_app(services: RegistryServices) -> FastAPI:
@@ -19,15 +25,6 @@ def create_app(services: RegistryServices) -> FastAPI:
     app.state.services = services
     for module in (_admin_directory, _admin_certificates, _admin_lists, _public):
         app.include_router(module.router)
-
-    @app.exception_handler(RegistryError)
-    async def _domain_error(_request: Request, exc: RegistryError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
-
-    @app.exception_handler(IntegrityError)
-    async def _integrity_error(_request: Request, _exc: IntegrityError) -> JSONResponse:
-        detail = "the change conflicts with a concurrent change; retry"
-        return JSONResponse({"detail": detail}, status_code=409)
 
     @app.middleware("http")
     async def _no_store_admin(
@@ -44,6 +41,8 @@ def create_app(services: RegistryServices) -> FastAPI:
             session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
+    # ``detail`` stays in error bodies: the registry's first API documented it.
+    install_error_handling(app, translate={IntegrityError: _concurrent_change}, legacy_detail=True)
     return app
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, Header, Request
 
+from servicekit.http import authenticate_admin
 from trust_registry.services import RegistryServices
 
 
@@ -19,27 +19,8 @@ Services = Annotated[RegistryServices, Depends(get_services)]
 
 
 def require_admin(services: Services, authorization: Annotated[str | None, Header()] = None) -> str:
-    """``Authorization: Bearer <token>``: 401 without one, 403 with a wrong one. Every configured
-    token is compared in constant time (no early exit). Returns the audit actor ``admin#<n>``."""
-    scheme, _, presented = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not presented.strip():
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "an admin bearer token is required",
-            {"WWW-Authenticate": "Bearer"},
-        )
-    given = presented.strip().encode()
-    matches = [
-        hmac.compare_digest(given, token.get_secret_value().encode())
-        for token in services.settings.admin_tokens
-    ]
-    if not any(matches):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            "the admin token is not accepted",
-            {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
-    return f"admin#{matches.index(True)}"
+    """The audit actor ``admin#<n>`` (401 without a bearer token, 403 with a wrong one)."""
+    return authenticate_admin(authorization, services.settings.admin_tokens)
 
 
 Admin = Annotated[str, Depends(require_admin)]

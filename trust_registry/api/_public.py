@@ -7,7 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from trust_registry.api._caching import cached, signed
+from servicekit.http import cached_response
+from trust_registry.api._caching import signed
 from trust_registry.api._deps import Services
 
 router = APIRouter(tags=["public"])
@@ -15,7 +16,7 @@ router = APIRouter(tags=["public"])
 
 def _json(request: Request, services: Services, value: Any) -> Response:
     body = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-    return cached(
+    return cached_response(
         request, body, "application/json", max_age=services.settings.cache_max_age_seconds
     )
 
@@ -39,7 +40,7 @@ def bundle(request: Request, services: Services) -> Response:
 @router.get("/root.pem", responses={200: {"content": {"application/x-pem-file": {}}}})
 def root_pem(request: Request, services: Services) -> Response:
     """The registry root certificate that verifiers pin."""
-    return cached(
+    return cached_response(
         request,
         services.ca.root_pem,
         "application/x-pem-file",

@@ -5,6 +5,7 @@ from trust_registry.domain._certificates import CertificateService
 from trust_registry.domain._directory import DirectoryService
 from trust_registry.domain._errors import (
     BadRequest,
+    ConcurrentChange,
     Conflict,
     InvalidInput,
     InvalidTransition,
@@ -31,6 +32,7 @@ __all__ = [
     "BadRequest",
     "CertificateService",
     "CertificateView",
+    "ConcurrentChange",
     "Conflict",
     "DirectoryService",
     "InstitutionView",

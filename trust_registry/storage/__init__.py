@@ -1,6 +1,6 @@
-"""Registry storage: SQLAlchemy 2 models, sessions, Alembic migrations."""
+"""Registry storage: SQLAlchemy 2 models, sessions, Alembic migrations (over servicekit.storage)."""
 
-from trust_registry.storage._db import Database, make_engine, migrate
+from trust_registry.storage._db import MIGRATIONS, Database
 from trust_registry.storage._models import (
     AccreditationRow,
     AuditRow,
@@ -15,6 +15,7 @@ from trust_registry.storage._models import (
 )
 
 __all__ = [
+    "MIGRATIONS",
     "AccreditationRow",
     "AuditRow",
     "Base",
@@ -26,6 +27,4 @@ __all__ = [
     "IssuerSignsForRow",
     "SignedDocumentRow",
     "TrustListSequenceRow",
-    "make_engine",
-    "migrate",
 ]

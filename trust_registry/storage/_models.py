@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from trust_registry.storage._types import UtcDateTime
+from servicekit.storage import UtcDateTime
 
 
 class Base(DeclarativeBase):

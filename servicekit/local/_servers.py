@@ -1,14 +1,15 @@
-"""Running the registry and the issuer locally for the main job and integration tests."""
+"""Running services on this machine: for the main job (``civicred demo``) and integration tests.
+
+Everything listens on the loopback address only.
+"""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,10 +21,11 @@ LOCALHOST = "127.0.0.1"
 
 
 class ServerError(RuntimeError):
-    pass
+    """A local server did not start, or exited before it was ready."""
 
 
 def free_port() -> int:
+    """A TCP port on the loopback address that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind((LOCALHOST, 0))
         return int(sock.getsockname()[1])
@@ -37,6 +39,7 @@ def port_in_use(port: int) -> bool:
 def wait_healthy(
     url: str, *, timeout: float = 60.0, process: subprocess.Popen[bytes] | None = None
 ) -> None:
+    """Poll ``{url}/healthz`` until it answers 200; fail early when ``process`` exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -48,35 +51,28 @@ def wait_healthy(
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise ServerError(f"{url} did not become healthy within {timeout:.0f} s")
 
 
 @contextmanager
-def registry_process(workdir: Path, port: int, *, log: Path) -> Iterator[str]:
-    """``civicred registry serve`` as a real subprocess with its state under ``workdir``."""
-    url = f"http://{LOCALHOST}:{port}"
-    env: Mapping[str, str] = {
-        **os.environ,
-        "CIVICRED_REGISTRY_DATABASE_URL": f"sqlite:///{workdir / 'registry.db'}",
-        "CIVICRED_REGISTRY_PKI_DIR": str(workdir / "pki"),
-        "CIVICRED_REGISTRY_PUBLIC_BASE_URL": url,
-    }
-    workdir.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "trust_registry",
-        "serve",
-        "--host",
-        LOCALHOST,
-        "--port",
-        str(port),
-    ]
+def server_process(
+    command: Sequence[str],
+    *,
+    url: str,
+    env: Mapping[str, str],
+    log: Path,
+    cwd: Path | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """``command`` as a real subprocess serving ``url``, its output appended to ``log``; yields
+    once ``/healthz`` answers, terminates it (then kills it) on exit."""
     with log.open("ab") as sink:
-        process = subprocess.Popen(command, env=dict(env), stdout=sink, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603 - our own command line, no shell
+            list(command), env=dict(env), cwd=cwd, stdout=sink, stderr=subprocess.STDOUT
+        )
     try:
-        wait_healthy(url, process=process)
+        wait_healthy(url, process=process, timeout=timeout)
         yield url
     finally:
         process.terminate()
@@ -84,6 +80,7 @@ def registry_process(workdir: Path, port: int, *, log: Path) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
 @contextmanager

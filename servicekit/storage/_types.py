@@ -10,7 +10,10 @@ from sqlalchemy.types import TypeDecorator
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC ``datetime`` (SQLite drops the offset; this puts it back)."""
+    """A timezone-aware UTC ``datetime``; naive values are refused (``ValueError``, wrapped by
+    SQLAlchemy in a ``StatementError``), aware ones stored in UTC. SQLite keeps no offset: this
+    type writes UTC wall time there and puts ``UTC`` back on read. The column is
+    ``DateTime(timezone=True)``, so switching a column to this type needs no migration."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
@@ -18,7 +21,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
-        if value.tzinfo is None:
+        if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime stored in a UTC column")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value

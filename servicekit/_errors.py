@@ -1,0 +1,58 @@
+"""The base of the services' error trees: each class carries its HTTP status and ``error`` code.
+
+    CivicredError (verifier)
+    └── ServiceError             500 server_error
+        ├── Unauthorized         401 unauthorized     (WWW-Authenticate: Bearer)
+        ├── Forbidden            403 forbidden
+        │   └── InvalidToken     403 invalid_token    (WWW-Authenticate: Bearer error="invalid_token")
+        ├── issuer.errors.IssuerError …
+        └── trust_registry.domain.RegistryError …
+
+Domain code raises these; one handler (:func:`servicekit.http.install_error_handling`) turns
+them into ``{"error", "error_description", "request_id"}`` with the class's status. Nothing picks a
+status from a message. ``message`` is shown to the client: it must hold no secret and no personal
+data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import ClassVar
+
+from verifier import CivicredError
+
+
+class ServiceError(CivicredError):
+    """An error a service answers with ``status_code`` and the stable machine code ``error``."""
+
+    status_code: ClassVar[int] = 500
+    error: ClassVar[str] = "server_error"
+    #: Response headers that belong to the error (e.g. ``WWW-Authenticate``, RFC 9110 §11.6.1).
+    headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Unauthorized(ServiceError):
+    """No usable credentials were presented (RFC 9110 §15.5.2)."""
+
+    status_code = 401
+    error = "unauthorized"
+    headers = MappingProxyType({"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(ServiceError):
+    """The credentials are understood but do not allow this request (RFC 9110 §15.5.4)."""
+
+    status_code = 403
+    error = "forbidden"
+
+
+class InvalidToken(Forbidden):
+    """The bearer token presented is not one the service accepts (RFC 6750 §3.1)."""
+
+    error = "invalid_token"
+    headers = MappingProxyType({"WWW-Authenticate": 'Bearer error="invalid_token"'})

@@ -1,0 +1,32 @@
+"""HTTP plumbing shared by the issuer and the registry (FastAPI): the one error handler and JSON
+error body, request ids, admin bearer-token authentication, ETag / ``If-None-Match`` caching."""
+
+from servicekit.http._auth import authenticate_admin
+from servicekit.http._body import error_response
+from servicekit.http._caching import cached_response, etag_matches, strong_etag
+from servicekit.http._handlers import (
+    HTTP_STATUS_CODES,
+    describe_validation_errors,
+    install_error_handling,
+)
+from servicekit.http._request_id import (
+    REQUEST_ID_HEADER,
+    RequestIdMiddleware,
+    accepted_request_id,
+    current_request_id,
+)
+
+__all__ = [
+    "HTTP_STATUS_CODES",
+    "REQUEST_ID_HEADER",
+    "RequestIdMiddleware",
+    "accepted_request_id",
+    "authenticate_admin",
+    "cached_response",
+    "current_request_id",
+    "describe_validation_errors",
+    "error_response",
+    "etag_matches",
+    "install_error_handling",
+    "strong_etag",
+]

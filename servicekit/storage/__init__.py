@@ -1,0 +1,12 @@
+"""Database plumbing shared by the issuer and the registry (SQLAlchemy 2, Alembic)."""
+
+from servicekit.storage._database import (
+    Database,
+    Migrations,
+    make_engine,
+    migrate,
+    run_migrations,
+)
+from servicekit.storage._types import UtcDateTime
+
+__all__ = ["Database", "Migrations", "UtcDateTime", "make_engine", "migrate", "run_migrations"]

@@ -1,0 +1,102 @@
+"""Engine, sessions and Alembic migrations for a service database (SQLite or PostgreSQL).
+
+Each service keeps its own Alembic history under ``<package>/migrations`` and its own version
+table, so the issuer and the registry may share one PostgreSQL database (or schema) without
+seeing each other's revisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+@dataclass(frozen=True)
+class Migrations:
+    """A service's Alembic scripts (``<package>/migrations``) and the table recording them."""
+
+    package: str
+    version_table: str
+
+    @property
+    def script_location(self) -> str:
+        return str(resources.files(self.package) / "migrations")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine checked out with ``pool_pre_ping`` (replicas survive a database restart).
+
+    A SQLite file gets its folder created; every SQLite connection gets foreign keys switched
+    on (off by default there) and write-ahead logging (readers do not block the writer).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+    return engine
+
+
+def migrate(engine: Engine, migrations: Migrations) -> None:
+    """Bring the schema to the newest revision (Alembic ``upgrade head``) in one transaction."""
+    config = Config()
+    config.set_main_option("script_location", migrations.script_location)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        config.attributes["version_table"] = migrations.version_table
+        command.upgrade(config, "head")
+
+
+def run_migrations(metadata: MetaData) -> None:
+    """The body of a service's ``migrations/env.py``: run on the connection and version table
+    that :func:`migrate` handed over (batch mode, so SQLite can alter tables)."""
+    from alembic import context
+
+    attributes = context.config.attributes
+    context.configure(
+        connection=attributes["connection"],
+        target_metadata=metadata,
+        render_as_batch=True,
+        version_table=attributes["version_table"],
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+class Database:
+    """Sessions bound to one engine, with a unit-of-work context manager."""
+
+    def __init__(self, url: str, migrations: Migrations) -> None:
+        self.engine = make_engine(url)
+        self.migrations = migrations
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        migrate(self.engine, self.migrations)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any exception."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
