@@ -1,9 +1,11 @@
-"""Local servers for the main job and the integration tests (loopback only)."""
+"""Local servers for the main job and the integration tests (loopback only), and an in-process
+client for an app."""
 
 from servicekit.local._servers import (
     LOCALHOST,
     ServerError,
     app_thread,
+    asgi_client,
     free_port,
     port_in_use,
     server_process,
@@ -14,6 +16,7 @@ __all__ = [
     "LOCALHOST",
     "ServerError",
     "app_thread",
+    "asgi_client",
     "free_port",
     "port_in_use",
     "server_process",

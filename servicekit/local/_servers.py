@@ -5,6 +5,7 @@ Everything listens on the loopback address only.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
 import threading
@@ -96,3 +97,26 @@ def app_thread(app: FastAPI, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+class _SyncAsgiTransport(httpx.BaseTransport):
+    """A synchronous httpx transport into an ASGI app (over ``httpx.ASGITransport``)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._transport = httpx.ASGITransport(app=app)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def call() -> httpx.Response:
+            response = await self._transport.handle_async_request(request)
+            body = await response.aread()
+            return httpx.Response(
+                response.status_code, headers=response.headers, content=body, request=request
+            )
+
+        return asyncio.run(call())
+
+
+def asgi_client(app: FastAPI, base_url: str = "http://testserver") -> httpx.Client:
+    """A synchronous ``httpx.Client`` that calls ``app`` in this process, without a socket (the
+    full ASGI stack: middleware, exception handlers, real request and response bytes)."""
+    return httpx.Client(transport=_SyncAsgiTransport(app), base_url=base_url)

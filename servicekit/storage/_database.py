@@ -37,7 +37,11 @@ def make_engine(url: str) -> Engine:
     """An engine checked out with ``pool_pre_ping`` (replicas survive a database restart).
 
     A SQLite file gets its folder created; every SQLite connection gets foreign keys switched
-    on (off by default there) and write-ahead logging (readers do not block the writer).
+    on (off by default there) and write-ahead logging (readers do not block the writer), and
+    SQLAlchemy, not the sqlite3 module, begins its transactions: otherwise DDL (a migration) and
+    savepoints run outside the transaction and a failed migration leaves half a schema. They
+    begin ``IMMEDIATE`` (the write lock at once, waiting up to the driver's timeout): SQLite has
+    one writer, and a transaction that read first and then writes could not wait for it.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -46,11 +50,16 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        def _sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # no implicit BEGIN from the driver
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

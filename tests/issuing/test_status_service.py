@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from issuer.settings import IssuerSettings
 from issuer.errors import NotFound, StatusTransitionRefused
+from issuer.settings import IssuerSettings
 from issuer.status import StatusService
 from issuer.storage import Database
 from verifier.jose import CREDENTIAL_ALGORITHMS

@@ -1,8 +1,7 @@
-"""Helpers for the registry tests: a controllable clock, settings, a sync ASGI client."""
+"""Helpers for the registry tests: a controllable clock, settings, a sync client into the app."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
+from servicekit.local import asgi_client
 from trust_registry.api import create_app
 from trust_registry.services import RegistryServices
 from trust_registry.settings import RegistrySettings
@@ -45,32 +45,13 @@ def make_settings(database_url: str, pki_dir: Path, **overrides: Any) -> Registr
     return RegistrySettings(**values)
 
 
-class SyncAsgiTransport(httpx.BaseTransport):
-    """A synchronous httpx transport into an ASGI app (over ``httpx.ASGITransport``)."""
-
-    def __init__(self, app: Any) -> None:
-        self._transport = httpx.ASGITransport(app=app)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def call() -> httpx.Response:
-            response = await self._transport.handle_async_request(request)
-            body = await response.aread()
-            return httpx.Response(
-                response.status_code, headers=response.headers, content=body, request=request
-            )
-
-        return asyncio.run(call())
-
-
 class Api:
     """Synchronous calls into the real ASGI app through ``httpx.ASGITransport``."""
 
     def __init__(self, services: RegistryServices) -> None:
         self.app = create_app(services)
         self.services = services
-        self.client = httpx.Client(
-            transport=SyncAsgiTransport(self.app), base_url="http://registry.test"
-        )
+        self.client = asgi_client(self.app, "http://registry.test")
 
     def request(
         self, method: str, url: str, *, token: str | None = ADMIN_TOKEN, **kwargs: Any
