@@ -101,6 +101,59 @@ async def test_revocation_requires_admin_and_flips_the_list(
     assert unknown.status_code == 404
 
 
+@pytest.mark.anyio
+async def test_status_and_revocation_lists_are_conditional_per_representation(
+    client: httpx.AsyncClient, services: IssuerServices
+) -> None:
+    """Strong ETag per representation (JWT ≠ CWT), weak comparison, lists and ``*``; the 304
+    repeats ETag, Cache-Control and Vary; max-age is the ttl, never past the token's exp."""
+    path = services.status.allocate().uri.removeprefix("http://testserver")
+    jwt = await client.get(path)
+    cwt = await client.get(path, headers={"Accept": STATUS_LIST_CWT_MEDIA_TYPE})
+    assert jwt.headers["etag"] != cwt.headers["etag"]
+    assert jwt.headers["vary"] == "Accept" and jwt.headers["cache-control"] == (
+        f"public, max-age={services.settings.status_list_ttl_seconds}"
+    )
+    etag = jwt.headers["etag"]
+    for header in (f"W/{etag}", f'"older", {etag}', "*"):
+        again = await client.get(path, headers={"If-None-Match": header})
+        assert again.status_code == 304 and again.content == b"", header
+        for name in ("etag", "cache-control", "vary"):
+            assert again.headers[name] == jwt.headers[name]
+    # the JWT's tag does not validate the CWT representation
+    other = await client.get(
+        path, headers={"If-None-Match": etag, "Accept": STATUS_LIST_CWT_MEDIA_TYPE}
+    )
+    assert other.status_code == 200 and other.content == cwt.content
+
+    assignment = services.revocation.assign()
+    revocation = await client.get(assignment.rid.removeprefix("http://testserver"))
+    assert revocation.status_code == 200 and revocation.headers["content-type"] == "application/jwt"
+    cached = await client.get(
+        assignment.rid.removeprefix("http://testserver"),
+        headers={"If-None-Match": revocation.headers["etag"]},
+    )
+    assert cached.status_code == 304 and cached.headers["etag"] == revocation.headers["etag"]
+
+
+@pytest.mark.anyio
+async def test_max_age_never_reaches_past_the_token_exp(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = IssuerSettings(
+        database_url=f"sqlite:///{tmp_path / 'short.db'}",
+        status_list_size=2048,
+        public_base_url="http://testserver",
+        status_list_ttl_seconds=3600,
+        status_list_validity_seconds=600,  # a token valid for less than its ttl
+    )
+    signer = LocalSigner(generate_private_key("ES256"))
+    services = IssuerServices.build(settings, document_signer=signer, status_signer=signer)
+    path = services.status.allocate().uri.removeprefix("http://testserver")
+    transport = httpx.ASGITransport(app=create_app(services))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        max_age = int((await c.get(path)).headers["cache-control"].rsplit("=", 1)[1])
+    assert 590 <= max_age <= 600
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

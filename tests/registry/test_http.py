@@ -99,6 +99,25 @@ def test_validation_and_error_codes(api: Api) -> None:
     assert bad_jwk.status_code == 400 and "public_jwk" in bad_jwk.json()["detail"]
 
 
+def test_error_bodies_carry_a_code_the_request_id_and_the_documented_detail(api: Api) -> None:
+    cases = [
+        (api.get("/admin/issuers", token=None), 401, "unauthorized"),
+        (api.get("/admin/issuers", token="wrong"), 403, "invalid_token"),
+        (api.get("/admin/institutions/BE:7777"), 404, "not_found"),
+        (api.post("/admin/institutions", json={**INSTITUTION, "color": "red"}), 422, "invalid_request"),
+        (api.post("/admin/issuers", json={"id": "BE:TEST", "names": {"en": "t"},
+                                          "credential_issuer": "http://x.example"}), 422, "invalid_input"),
+        (api.post("/admin/institutions", json={**INSTITUTION, "official_id": "BE:0120"}), 409, "conflict"),
+        (api.post(ISSUE, json={"use": "document_signing", "public_jwk": {"kty": "EC"}}), 400, "invalid_material"),
+    ]  # fmt: skip
+    for response, status, error in cases:
+        body = response.json()
+        assert (response.status_code, body["error"]) == (status, error), body
+        assert body["detail"] == body["error_description"] and body["detail"]
+        assert body["request_id"] == response.headers["x-request-id"]
+    assert "color" in cases[3][0].json()["detail"] and "red" not in cases[3][0].text
+
+
 def test_certificate_issuance_and_life_cycle(api: Api, issuer_key: LocalSigner) -> None:
     response = api.post(
         ISSUE, json={"use": "document_signing", "public_jwk": public_jwk(issuer_key)}

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
@@ -17,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from servicekit.local import free_port, server_process
 from trust_registry import cli
 from verifier.signing import LocalSigner, generate_private_key
 from verifier.trust import load_certificate, load_pem_certificates, verify_trust_list
@@ -24,12 +22,6 @@ from verifier.trust import load_certificate, load_pem_certificates, verify_trust
 from ._support import public_jwk
 
 TOKEN = "serve-test-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ``civicred`` with the plugin declared in pyproject.toml, for an environment whose installed
@@ -68,38 +60,14 @@ def _environment(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        _command(port),
-        env=_environment(tmp_path),
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the registry exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the registry did not answer /healthz within 20 s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    stderr = process.stderr.read().decode()  # type: ignore[union-attr]
-    assert "Traceback" not in stderr
+    port = free_port()
+    log = tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}"
+    with server_process(
+        _command(port), url=url, env=_environment(tmp_path), log=log, cwd=tmp_path, timeout=20
+    ):
+        yield url
+    assert "Traceback" not in log.read_text()
     assert (tmp_path / "pki" / "root-key.pem").stat().st_mode & 0o077 == 0
 
 
