@@ -73,7 +73,9 @@ def running_world(
             public_base_url=f"http://127.0.0.1:{issuer_port}",
             registry_url=registry_url,
         )
-        client = RegistryClient(registry_url, settings.registry_admin_token.get_secret_value())
+        client = RegistryClient(
+            settings.registry_url, settings.registry_admin_token.get_secret_value()
+        )
         keyring = Keyring.load_or_create(
             settings.keys_dir, issuer_id=settings.issuer_id, registry=client
         )

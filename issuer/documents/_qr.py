@@ -93,11 +93,6 @@ def _spans(row: int) -> Iterator[tuple[int, int]]:
     return map(_SPAN, _DARK_RUN.finditer(bin(row)[:1:-1]))
 
 
-def _runs(row: int) -> list[tuple[int, int]]:
-    """(start, length) of each horizontal run of dark modules."""
-    return [(start, end - start) for start, end in _spans(row)]
-
-
 def _rectangles(rows: Sequence[int]) -> tuple[tuple[int, int, int, int], ...]:
     """Dark modules as rectangles (x, y, width, height), sorted by (y, x): horizontal runs,
     merged with identical runs below."""

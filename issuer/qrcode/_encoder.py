@@ -37,9 +37,6 @@ class QrCode:
     size: int  # modules per side, quiet zone excluded
     rows: tuple[int, ...]
 
-    def is_dark(self, x: int, y: int) -> bool:
-        return bool(self.rows[y] >> x & 1)
-
     def matrix(self) -> tuple[tuple[bool, ...], ...]:
         """Rows of modules, top to bottom, left to right (True = dark)."""
         return tuple(tuple(bool(row >> x & 1) for x in range(self.size)) for row in self.rows)
