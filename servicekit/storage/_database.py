@@ -1,8 +1,8 @@
 """Engine, sessions and Alembic migrations for a service database (SQLite or PostgreSQL).
 
 Each service keeps its own Alembic history under ``<package>/migrations`` and its own version
-table, so the issuer and the registry may share one PostgreSQL database (or schema) without
-seeing each other's revisions.
+table, recorded apart even in one database. (Each service still needs its own database or
+schema: both have an ``audit_log`` table.)
 """
 
 from __future__ import annotations

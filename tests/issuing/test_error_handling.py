@@ -4,7 +4,6 @@ with the request id; validation and unexpected errors come out in the same shape
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import httpx
 import pytest
@@ -12,13 +11,12 @@ import pytest
 from issuer import errors
 from issuer.api import create_app
 from issuer.services import IssuerServices
-from issuer.settings import IssuerSettings
 from servicekit import ServiceError
 from servicekit.local import asgi_client
 from verifier import IssuanceError
-from verifier.signing import LocalSigner, generate_private_key
 
-TOKEN = "test-admin-token"
+from .conftest import TOKEN
+
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 PERSONAL = "Jane Doe, national number 85.01.01-123.45"
 
@@ -32,18 +30,6 @@ def _exported_error_classes() -> list[type[ServiceError]]:
 
 
 ERROR_CLASSES = _exported_error_classes()
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> IssuerServices:
-    settings = IssuerSettings(
-        database_url=f"sqlite:///{tmp_path / 'issuer.db'}",
-        status_list_size=2048,
-        admin_tokens=[TOKEN],
-        public_base_url="http://testserver",
-    )
-    signer = LocalSigner(generate_private_key("ES256"))
-    return IssuerServices.build(settings, document_signer=signer, status_signer=signer)
 
 
 @pytest.fixture

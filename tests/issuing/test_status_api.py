@@ -17,19 +17,7 @@ from verifier.status import (
     decode_status_list_jwt,
 )
 
-TOKEN = "test-admin-token"
-
-
-@pytest.fixture
-def services(tmp_path) -> IssuerServices:  # type: ignore[no-untyped-def]
-    settings = IssuerSettings(
-        database_url=f"sqlite:///{tmp_path / 'issuer.db'}",
-        status_list_size=2048,
-        admin_tokens=[TOKEN],
-        public_base_url="http://testserver",
-    )
-    signer = LocalSigner(generate_private_key("ES256"))
-    return IssuerServices.build(settings, document_signer=signer, status_signer=signer)
+from .conftest import TOKEN
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicekit import storage
 
-#: The registry's own Alembic version table (it may share a database with the issuer).
+#: The registry's own Alembic version table (the name existing databases have recorded).
 VERSION_TABLE = "alembic_version_registry"
 MIGRATIONS = storage.Migrations("trust_registry", version_table=VERSION_TABLE)
 
