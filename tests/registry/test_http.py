@@ -118,6 +118,25 @@ def test_error_bodies_carry_a_code_the_request_id_and_the_documented_detail(api:
     assert "color" in cases[3][0].json()["detail"] and "red" not in cases[3][0].text
 
 
+def test_an_unexpected_exception_is_a_500_in_the_same_shape(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> None:
+        raise ValueError("secret detail 85.01.01-123.45")
+
+    monkeypatch.setattr(api.services.publication, "trust_list", broken)
+    response = api.get("/trust-list", token=None, headers={"X-Request-ID": "trace-42"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "server_error",
+        "error_description": "internal error",
+        "request_id": "trace-42",
+        "detail": "internal error",
+    }
+    assert "85.01.01" not in response.text and "Traceback" not in response.text
+    assert api.get("/healthz", token=None).status_code == 200
+
+
 def test_certificate_issuance_and_life_cycle(api: Api, issuer_key: LocalSigner) -> None:
     response = api.post(
         ISSUE, json={"use": "document_signing", "public_jwk": public_jwk(issuer_key)}
