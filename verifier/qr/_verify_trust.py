@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier._report import Check, CheckResult, failed, passed
-from verifier.jose import PublicKey, jwk_from_public_key, jwk_thumbprint
+from verifier.jose import PublicKey, describe_key, jwk_from_public_key, jwk_thumbprint, key_type
 from verifier.qr._doctypes import get_doctype
 from verifier.qr._document import QrDocument
 from verifier.qr._kid import JKT, X5T_S256, certificate_thumbprint, parse_kid
@@ -81,12 +80,16 @@ class ResolvedDocumentIssuer:
 
 
 def _public_key(cert: x509.Certificate) -> PublicKey:
+    """The certificate's key if the crypto policy knows its type and curve (ES256 is P-256 only,
+    RFC 7518 §3.4); else ``trust.certificate`` naming the key (P-521, secp256k1, DSA…)."""
     key = cert.public_key()
-    if isinstance(key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey | ed25519.Ed25519PublicKey):
-        return key
-    raise UntrustedIssuer(
-        f"the certificate's {type(key).__name__} cannot sign QR documents", code="trust.certificate"
-    )
+    if key_type(key) is None:
+        raise UntrustedIssuer(
+            f"the certificate of {_subject(cert)} holds a {describe_key(key)} key, which the "
+            "crypto policy does not accept",
+            code="trust.certificate",
+        )
+    return key  # type: ignore[return-value]
 
 
 def _load_pem(data: bytes, what: str) -> list[x509.Certificate]:
