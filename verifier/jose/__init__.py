@@ -15,7 +15,7 @@ from verifier.jose._algorithms import (
     describe_key,
     key_type,
 )
-from verifier.jose._b64 import b64url_decode, b64url_encode
+from verifier.jose._b64 import b64_decode, b64url_decode, b64url_encode
 from verifier.jose._json import dumps_compact, loads_json, loads_object
 from verifier.jose._jwk import (
     cached_public_key_from_jwk,
@@ -43,6 +43,7 @@ __all__ = [
     "PrivateKey",
     "PublicKey",
     "algorithm_for_key",
+    "b64_decode",
     "b64url_decode",
     "b64url_encode",
     "cached_public_key_from_jwk",
