@@ -6,7 +6,9 @@ The data that a wallet credential also carries comes from the same claim builder
 Every payload is checked with :func:`verifier.qr.validate_for_issuance` before it is returned.
 
 Revocation references are inputs (the revocation services assign them): a ``jti`` + ``rid``
-(EHIC PDF QR PoC v0.5 §2.3.2) for ePRC/eEHIC, a Token Status List entry for social status.
+(EHIC PDF QR PoC v0.5 §2.3.2) for ePRC/eEHIC, a Token Status List entry
+(:class:`verifier.status.StatusReference`, written as ``st`` in its compact form) for social
+status.
 Error messages never contain personal data.
 """
 
@@ -21,6 +23,7 @@ from issuer.catalog import credential_type
 from issuer.catalog._claims import ehic_claims, prc_claims, social_status_claims
 from verifier import IssuanceError
 from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID, validate_for_issuance
+from verifier.status import StatusReference
 
 #: Default length of an ePRC validity period, in days (sd..ed inclusive). National practice
 #: varies (e.g. 90 days in Spain, DOMAIN §3); capped by the card's coverage end.
@@ -50,26 +53,10 @@ class JtiReference(Protocol):
     def rid(self) -> str: ...
 
 
-class StatusReference(Protocol):
-    """A Token Status List entry (e.g. ``issuer.status.StatusAllocation``)."""
-
-    @property
-    def index(self) -> int: ...
-
-    @property
-    def uri(self) -> str: ...
-
-
 @dataclass(frozen=True, slots=True)
 class JtiRef:
     jti: str
     rid: str
-
-
-@dataclass(frozen=True, slots=True)
-class StatusRef:
-    index: int
-    uri: str
 
 
 def resolve_doc_type(doc_type: str) -> str:
@@ -209,7 +196,7 @@ def ssh_payload(
         "vu": until.isoformat(),
         "di": today.isoformat(),
     }
-    payload = {"sid": CIVICRED_SSH_SID, "st": {"idx": status.index, "uri": status.uri}}
+    payload = {"sid": CIVICRED_SSH_SID, "st": status.to_compact()}
     return _checked({**payload, "ssh": body}, today)
 
 
