@@ -23,13 +23,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from issuer.documents._devcert import load_file_signer
-from issuer.documents._payloads import (
-    DOC_TYPE_ALIASES,
-    DocumentError,
-    JtiRef,
-    build_payload,
-    resolve_doc_type,
-)
+from issuer.documents._doctypes import build_payload, printed_type
+from issuer.documents._payloads import DocumentError, JtiRef
 from issuer.documents._service import DocumentService
 from issuer.sources import DevAuthenticSource
 from verifier.status import StatusReference
@@ -99,7 +94,7 @@ def synthesise(base: list[dict[str, Any]], index: int) -> dict[str, Any]:
 
 
 def file_name(spec: BatchSpec, index: int) -> str:
-    alias = {v: k for k, v in DOC_TYPE_ALIASES.items()}[resolve_doc_type(spec.doc_type)]
+    alias = printed_type(spec.doc_type).alias
     return f"{alias}-{spec.language}-{index + 1:06d}.pdf"
 
 

@@ -18,6 +18,7 @@ from verifier.qr._doctypes import (
     DocType,
     FieldInfo,
     Revocation,
+    RevocationMode,
     Rule,
     get_doctype,
     require_kid_framework,
@@ -72,7 +73,6 @@ from verifier.qr._verify_policy import (
     PadesMode,
     QrVerificationPolicy,
     RevocationChecker,
-    RevocationMode,
     has_revocation_reference,
     revocation_check,
 )

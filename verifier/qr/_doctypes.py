@@ -36,6 +36,10 @@ _ANNOTATIONS = frozenset({"labels", "s2", "x-date"})
 _TYPES = frozenset({"object", "string", "boolean", "integer"})
 _FORMATS = frozenset({"date", "uri"})
 
+#: How a verifier's policy treats an undetermined revocation of a type (``QrVerificationPolicy``):
+#: ``required``: the report is ``undetermined``; ``optional``: a WARNING (the document can still
+#: be valid); ``skip``: revocation is not consulted at all (N/A).
+RevocationMode = Literal["required", "optional", "skip"]
 RuleLevel = Literal["must", "issuer"]
 RuleCheck = Literal["order", "total_length", "digits", "calendar"]
 DateKind = Literal["date", "partial", "year"]
@@ -67,6 +71,8 @@ class Revocation:
     verifier_default: Literal["check", "check-if-present"]
     optional_per_policy: bool
     cite: str
+    #: The mode of ``DEFAULT_QR_POLICY`` for this type.
+    default_mode: RevocationMode = "required"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +226,7 @@ def _load(raw: dict[str, Any]) -> DocType:
             rev["verifier_default"],
             bool(rev["optional_per_policy"]),
             rev["cite"],
+            rev["default_mode"],
         ),
         rules=rules,
         fields=tuple(_fields(schema, ())),
@@ -232,6 +239,8 @@ def _load(raw: dict[str, Any]) -> DocType:
     for rule in rules:
         if rule.check == "order" and not set(rule.fields) <= doctype.date_kinds.keys():
             raise ValueError(f"{sid}: order rule {rule.id} compares a field that is not a date")
+    if doctype.revocation.default_mode not in ("required", "optional", "skip"):
+        raise ValueError(f"{sid}: unknown revocation default_mode")
     if not doctype.kid_frameworks:
         raise ValueError(f"{sid}: issuer_kid.frameworks names no trust framework")
     for name in doctype.validity:
