@@ -33,8 +33,9 @@ from scan._rates import SETS, Document, documents, run, table  # noqa: E402
 
 def issued_documents() -> list[Document]:
     """What citizens get: PDFs from the issuer's renderer (QR from ``issuer.qrcode``)."""
-    from issuer.documents import DocumentService, JtiRef, StatusRef, dev_document_signer
+    from issuer.documents import DocumentService, JtiRef, dev_document_signer
     from issuer.sources import DevAuthenticSource
+    from verifier.status import StatusReference
 
     now = datetime.now(UTC)
     signer = dev_document_signer(Path(tempfile.mkdtemp()) / "dev-keys", now=now).signer
@@ -47,7 +48,7 @@ def issued_documents() -> list[Document]:
         "urn:uuid:6a1c9a55-51d7-4d4b-8d0b-0f1c1bd0c001",
         "https://issuer.civicred.localhost/revocation/0a1b2c3d4e5f6a7b",
     )
-    status = StatusRef(412_337, "https://issuer.civicred.localhost/status/3f1c")
+    status = StatusReference(412_337, "https://issuer.civicred.localhost/status/3f1c")
     out = []
     for name, doc_type, who in (
         ("issued ePRC typical", "prc", typical),

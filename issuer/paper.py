@@ -34,7 +34,8 @@ class PaperIssuer:
         sid = resolve_doc_type(doc_type)
         mechanism = get_doctype(sid).revocation.mechanism
         revocation = self.services.revocation.assign() if mechanism == "jti-list" else None
-        status = self.services.status.allocate() if mechanism == "token-status-list" else None
+        allocated = self.services.status.allocate() if mechanism == "token-status-list" else None
+        status = allocated.reference if allocated is not None else None
         options: dict[str, Any] = {
             "revocation": revocation,
             "status": status,

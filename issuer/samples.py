@@ -99,7 +99,7 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
     ) -> None:
         allocation = services.status.allocate(group_id=f"demo/{name}")
         credential = services.credentials.issue(
-            type_id, person, holder_jwk=holder_jwk, now=now, status=allocation.claim()
+            type_id, person, holder_jwk=holder_jwk, now=now, status=allocation.reference.to_claim()
         ).compact
         if state is not TokenStatus.VALID:
             services.status.set_status(allocation.credential_id, state, actor="demo")

@@ -171,11 +171,11 @@ class OfflineVerifier:
         payload = document.payload
         if mechanism == "token-status-list":
             st = payload.get("st")
-            if not isinstance(st, Mapping):
+            if st is None:
                 return Check("revocation", CheckResult.NOT_APPLICABLE, "no status reference")
             try:
-                reference = StatusReference(idx=st.get("idx"), uri=st.get("uri"))  # type: ignore[arg-type]
-            except (MalformedInput, TypeError, ValueError):
+                reference = StatusReference.from_compact(st)
+            except MalformedInput:
                 return failed("revocation.reference", "the status reference is malformed")
             result = self.status_check(reference)
             return Check(f"revocation.{result.code}", result.result, result.message)

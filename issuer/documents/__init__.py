@@ -17,8 +17,18 @@ if TYPE_CHECKING:
         load_file_signer,
         make_dev_pki,
     )
+    from issuer.documents._doctypes import (
+        DOC_TYPE_ALIASES,
+        ECC_POLICY,
+        PRINTED_TYPES,
+        PrintedType,
+        build_layout,
+        build_payload,
+        printed_type,
+        resolve_doc_type,
+    )
     from issuer.documents._fonts import FONT_DIR_ENV, FontNotFoundError, Fonts, load_fonts
-    from issuer.documents._layout import Layout, build_layout, format_date, printed_values
+    from issuer.documents._layout import Layout, format_date, printed_values
     from issuer.documents._pades import (
         PadesCheck,
         SignerBridge,
@@ -27,30 +37,24 @@ if TYPE_CHECKING:
         sign_pdf,
         sign_writer,
     )
-    from issuer.documents._payloads import (
-        DOC_TYPE_ALIASES,
-        DocumentError,
-        JtiRef,
-        JtiReference,
-        StatusRef,
-        StatusReference,
-        build_payload,
-        resolve_doc_type,
-    )
+    from issuer.documents._payloads import DocumentError, JtiRef, JtiReference, PayloadInputs
     from issuer.documents._pdf import QR_ATTACHMENT
-    from issuer.documents._qr import ECC_POLICY, QrSymbol, make_symbol
+    from issuer.documents._qr import QrSymbol, make_symbol
     from issuer.documents._service import DocumentService, RenderedDocument
 
 _EXPORTS: dict[str, str] = {
-    "DOC_TYPE_ALIASES": "_payloads",
+    "DOC_TYPE_ALIASES": "_doctypes",
+    "ECC_POLICY": "_doctypes",
+    "PRINTED_TYPES": "_doctypes",
+    "PrintedType": "_doctypes",
+    "build_layout": "_doctypes",
+    "build_payload": "_doctypes",
+    "printed_type": "_doctypes",
+    "resolve_doc_type": "_doctypes",
     "DocumentError": "_payloads",
     "JtiRef": "_payloads",
     "JtiReference": "_payloads",
-    "StatusRef": "_payloads",
-    "StatusReference": "_payloads",
-    "build_payload": "_payloads",
-    "resolve_doc_type": "_payloads",
-    "ECC_POLICY": "_qr",
+    "PayloadInputs": "_payloads",
     "QrSymbol": "_qr",
     "make_symbol": "_qr",
     "FONT_DIR_ENV": "_fonts",
@@ -58,7 +62,6 @@ _EXPORTS: dict[str, str] = {
     "Fonts": "_fonts",
     "load_fonts": "_fonts",
     "Layout": "_layout",
-    "build_layout": "_layout",
     "format_date": "_layout",
     "printed_values": "_layout",
     "QR_ATTACHMENT": "_pdf",
@@ -80,6 +83,7 @@ __all__ = [
     "DOC_TYPE_ALIASES",
     "ECC_POLICY",
     "FONT_DIR_ENV",
+    "PRINTED_TYPES",
     "QR_ATTACHMENT",
     "DevPki",
     "DocumentError",
@@ -90,11 +94,11 @@ __all__ = [
     "JtiReference",
     "Layout",
     "PadesCheck",
+    "PayloadInputs",
+    "PrintedType",
     "QrSymbol",
     "RenderedDocument",
     "SignerBridge",
-    "StatusRef",
-    "StatusReference",
     "bridge_for",
     "build_layout",
     "build_payload",
@@ -105,6 +109,7 @@ __all__ = [
     "load_fonts",
     "make_dev_pki",
     "make_symbol",
+    "printed_type",
     "printed_values",
     "resolve_doc_type",
     "sign_pdf",

@@ -23,16 +23,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from issuer.documents._devcert import load_file_signer
-from issuer.documents._payloads import (
-    DOC_TYPE_ALIASES,
-    DocumentError,
-    JtiRef,
-    StatusRef,
-    build_payload,
-    resolve_doc_type,
-)
+from issuer.documents._doctypes import build_payload, printed_type
+from issuer.documents._payloads import DocumentError, JtiRef
 from issuer.documents._service import DocumentService
 from issuer.sources import DevAuthenticSource
+from verifier.status import StatusReference
 
 DEV_RID = "https://issuer.civicred.localhost/revocation/dev-batch"
 DEV_STATUS_URI = "https://issuer.civicred.localhost/status/dev-batch"
@@ -67,10 +62,10 @@ class BatchResult:
         return self.count / self.seconds if self.seconds else 0.0
 
 
-def dev_references() -> tuple[JtiRef, StatusRef]:
+def dev_references() -> tuple[JtiRef, StatusReference]:
     """DEV placeholders: a fresh jti on a dev list and a random index on a dev status list."""
     jti = JtiRef(f"urn:uuid:{uuid.uuid4()}", DEV_RID)
-    return jti, StatusRef(secrets.randbelow(STATUS_LIST_SIZE), DEV_STATUS_URI)
+    return jti, StatusReference(secrets.randbelow(STATUS_LIST_SIZE), DEV_STATUS_URI)
 
 
 def eligible_people(doc_type: str, now: datetime) -> list[dict[str, Any]]:
@@ -99,7 +94,7 @@ def synthesise(base: list[dict[str, Any]], index: int) -> dict[str, Any]:
 
 
 def file_name(spec: BatchSpec, index: int) -> str:
-    alias = {v: k for k, v in DOC_TYPE_ALIASES.items()}[resolve_doc_type(spec.doc_type)]
+    alias = printed_type(spec.doc_type).alias
     return f"{alias}-{spec.language}-{index + 1:06d}.pdf"
 
 

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_KEYS_DIR = Path("var") / "dev-keys"
-TYPES = ("prc", "ehic", "ssh")
 LANGUAGES = ("en", "fr", "nl", "de")
 EXIT_USAGE = 2
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--type", choices=TYPES, required=True, help="prc, ehic or ssh")
+    from issuer.documents._doctypes import DOC_TYPE_ALIASES  # light: no reportlab, no pyHanko
+
+    types = tuple(DOC_TYPE_ALIASES)
+    parser.add_argument("--type", choices=types, required=True, help=", ".join(types))
     parser.add_argument("--language", choices=LANGUAGES, default="en")
     parser.add_argument("--key", type=Path, help="document-signing private key (JWK or PEM)")
     parser.add_argument("--cert-chain", type=Path, help="its certificate chain (PEM, leaf first)")

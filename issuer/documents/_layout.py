@@ -18,9 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from issuer.documents._payloads import DocumentError
 from issuer.documents._texts import text
-from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID, LANGUAGES, DocType
+from verifier.qr import DocType
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,9 @@ def printed_values(doctype: DocType, payload: Mapping[str, Any]) -> dict[str, st
     return out
 
 
-class _Cells:
+class Cells:
+    """The printed cells of one document: a cell by body key, labelled in the language."""
+
     def __init__(self, doctype: DocType, payload: Mapping[str, Any], language: str) -> None:
         self.doctype = doctype
         self.language = language
@@ -91,7 +92,7 @@ class _Cells:
         return Cell(number, label, self.values.get(key, ""), span, key)
 
 
-def _prc(c: _Cells, name: str, lang: str) -> Layout:
+def prc_layout(c: Cells, name: str, lang: str) -> Layout:
     blocks = (
         Block(text("block_state", lang), ((Cell("1.", "", "", 0.5), c("ic", "2.", 0.5)),)),
         Block(
@@ -105,7 +106,7 @@ def _prc(c: _Cells, name: str, lang: str) -> Layout:
         text("block_validity", lang), ((c("sd", "(a)"),), (c("ed", "(b)"),), (c("di", "(c)"),))
     )
     return Layout(
-        sid=EESSI_PRC_SID,
+        sid=c.doctype.sid,
         language=lang,
         title=name.upper(),
         subtitle=text("article", lang),
@@ -119,7 +120,7 @@ def _prc(c: _Cells, name: str, lang: str) -> Layout:
     )
 
 
-def _ehic(c: _Cells, name: str, lang: str) -> Layout:
+def ehic_layout(c: Cells, name: str, lang: str) -> Layout:
     blocks = (
         Block(text("block_state", lang), ((c("ic", "2."),),)),
         Block(
@@ -131,7 +132,7 @@ def _ehic(c: _Cells, name: str, lang: str) -> Layout:
     )
     side = Block(text("block_coverage", lang), ((c("sd"),), (c("di"),)))
     return Layout(
-        sid=CIVICRED_EHIC_SID,
+        sid=c.doctype.sid,
         language=lang,
         title=name.upper(),
         subtitle=text("regulations", lang),
@@ -145,7 +146,7 @@ def _ehic(c: _Cells, name: str, lang: str) -> Layout:
     )
 
 
-def _ssh(c: _Cells, name: str, lang: str) -> Layout:
+def ssh_layout(c: Cells, name: str, lang: str) -> Layout:
     blocks = (
         Block(
             text("block_ssh_holder", lang), ((c("fn"),), (c("gn", span=0.65), c("by", span=0.35)))
@@ -154,7 +155,7 @@ def _ssh(c: _Cells, name: str, lang: str) -> Layout:
     )
     side = Block(text("block_ssh_validity", lang), ((c("vf"),), (c("vu"),), (c("di"),)))
     return Layout(
-        sid=CIVICRED_SSH_SID,
+        sid=c.doctype.sid,
         language=lang,
         title=name,
         subtitle="",
@@ -166,14 +167,3 @@ def _ssh(c: _Cells, name: str, lang: str) -> Layout:
         notes_title=text("notes_title", lang),
         notes=text("ssh_notes", lang),
     )
-
-
-_BUILDERS = {EESSI_PRC_SID: _prc, CIVICRED_EHIC_SID: _ehic, CIVICRED_SSH_SID: _ssh}
-
-
-def build_layout(doctype: DocType, payload: Mapping[str, Any], language: str) -> Layout:
-    """The printed content of one document in ``language`` (``en``/``fr``/``nl``/``de``)."""
-    if language not in LANGUAGES:
-        raise DocumentError(f"unsupported language {language!r} (use one of {LANGUAGES})")
-    name = doctype.name.get(language, doctype.name["en"])
-    return _BUILDERS[doctype.sid](_Cells(doctype, payload, language), name, language)

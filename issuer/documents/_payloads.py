@@ -6,7 +6,9 @@ The data that a wallet credential also carries comes from the same claim builder
 Every payload is checked with :func:`verifier.qr.validate_for_issuance` before it is returned.
 
 Revocation references are inputs (the revocation services assign them): a ``jti`` + ``rid``
-(EHIC PDF QR PoC v0.5 §2.3.2) for ePRC/eEHIC, a Token Status List entry for social status.
+(EHIC PDF QR PoC v0.5 §2.3.2) for ePRC/eEHIC, a Token Status List entry
+(:class:`verifier.status.StatusReference`, written as ``st`` in its compact form) for social
+status.
 Error messages never contain personal data.
 """
 
@@ -21,6 +23,7 @@ from issuer.catalog import credential_type
 from issuer.catalog._claims import ehic_claims, prc_claims, social_status_claims
 from issuer.errors import DocumentError
 from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID, validate_for_issuance
+from verifier.status import StatusReference
 
 #: Default length of an ePRC validity period, in days (sd..ed inclusive). National practice
 #: varies (e.g. 90 days in Spain, DOMAIN §3); capped by the card's coverage end.
@@ -28,12 +31,6 @@ DEFAULT_PRC_DAYS = 90
 #: Decision S2 field 7 / v0.5 §2.3.2: ``len(ii) + len(in) <= 25`` and ``in`` at most 21.
 MAX_INSTITUTION_FIELD = 25
 MAX_IN = 21
-#: Short names accepted wherever a ``sid`` is expected.
-DOC_TYPE_ALIASES: Mapping[str, str] = {
-    "prc": EESSI_PRC_SID,
-    "ehic": CIVICRED_EHIC_SID,
-    "ssh": CIVICRED_SSH_SID,
-}
 
 
 class JtiReference(Protocol):
@@ -46,36 +43,10 @@ class JtiReference(Protocol):
     def rid(self) -> str: ...
 
 
-class StatusReference(Protocol):
-    """A Token Status List entry (e.g. ``issuer.status.StatusAllocation``)."""
-
-    @property
-    def index(self) -> int: ...
-
-    @property
-    def uri(self) -> str: ...
-
-
 @dataclass(frozen=True, slots=True)
 class JtiRef:
     jti: str
     rid: str
-
-
-@dataclass(frozen=True, slots=True)
-class StatusRef:
-    index: int
-    uri: str
-
-
-def resolve_doc_type(doc_type: str) -> str:
-    """The ``sid`` for a ``sid`` or a short alias (``prc``, ``ehic``, ``ssh``)."""
-    sid = DOC_TYPE_ALIASES.get(doc_type, doc_type)
-    if sid not in DOC_TYPE_ALIASES.values():
-        raise DocumentError(
-            f"unknown document type {doc_type!r} (use one of {sorted(DOC_TYPE_ALIASES)})"
-        )
-    return sid
 
 
 def _checked(payload: dict[str, Any], today: date) -> dict[str, Any]:
@@ -114,23 +85,29 @@ def _holder(claims: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def prc_payload(
-    person: Mapping[str, Any],
-    *,
-    today: date,
-    revocation: JtiReference | None = None,
-    valid_from: date | None = None,
-    days: int = DEFAULT_PRC_DAYS,
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class PayloadInputs:
+    """What a payload builder gets besides the person: the signing date and the references the
+    revocation services assigned (``build_payload`` checks the type's required one is there)."""
+
+    today: date
+    revocation: JtiReference | None = None
+    status: StatusReference | None = None
+    prc_valid_from: date | None = None
+    prc_days: int = DEFAULT_PRC_DAYS
+
+
+def prc_payload(person: Mapping[str, Any], inputs: PayloadInputs) -> dict[str, Any]:
     """An ``eessi:prc:1.0`` payload, exactly as the EU schema defines it (nothing added).
 
-    ``di`` = ``today`` (the signing date, v0.5 §2.2). ``sd`` = ``valid_from`` (default today; may
-    lie in the past for care already received, never before coverage starts nor after ``di``).
-    ``ed`` = ``sd + days - 1`` capped by the card's expiry, so ``xd >= ed`` holds. ``xd`` = the
-    expiry of the EHIC that the certificate replaces. ``jti``/``rid`` only when given.
+    ``di`` = ``today`` (the signing date, v0.5 §2.2). ``sd`` = ``prc_valid_from`` (default today;
+    may lie in the past for care already received, never before coverage starts nor after
+    ``di``). ``ed`` = ``sd + prc_days - 1`` capped by the card's expiry, so ``xd >= ed`` holds.
+    ``xd`` = the expiry of the EHIC that the certificate replaces. ``jti``/``rid`` only when given.
     """
+    today, revocation = inputs.today, inputs.revocation
     try:
-        claims = prc_claims(person, today, valid_from=valid_from, days=days)
+        claims = prc_claims(person, today, valid_from=inputs.prc_valid_from, days=inputs.prc_days)
     except ValueError as exc:
         raise DocumentError(str(exc)) from None
     institution = _institution(claims)
@@ -153,11 +130,12 @@ def prc_payload(
     return _checked(payload, today)
 
 
-def ehic_payload(
-    person: Mapping[str, Any], *, today: date, revocation: JtiReference
-) -> dict[str, Any]:
+def ehic_payload(person: Mapping[str, Any], inputs: PayloadInputs) -> dict[str, Any]:
     """A ``be.civicred:ehic:1.0`` payload: the Decision S2 card fields + coverage start + issue
     date; ``jti``/``rid`` are required (a card is valid for years)."""
+    today, revocation = inputs.today, inputs.revocation
+    if revocation is None:
+        raise DocumentError(f"{CIVICRED_EHIC_SID} needs a jti/rid revocation assignment")
     claims = ehic_claims(person, today)
     institution = _institution(claims)
     body = {
@@ -174,9 +152,7 @@ def ehic_payload(
     return _checked({**payload, "ehic": body}, today)
 
 
-def ssh_payload(
-    person: Mapping[str, Any], *, today: date, status: StatusReference
-) -> dict[str, Any]:
+def ssh_payload(person: Mapping[str, Any], inputs: PayloadInputs) -> dict[str, Any]:
     """A ``be.civicred:ssh:1.0`` venue payload: entitlement, name, birth year, validity.
 
     Deliberately minimal: no national number, no status code, no authentic source of a status
@@ -184,6 +160,9 @@ def ssh_payload(
     authority (the CBSS). ``vu`` is the wallet's ``valid_until``, capped like the wallet
     credential's technical validity (the catalog type's ``max_days``).
     """
+    today, status = inputs.today, inputs.status
+    if status is None:
+        raise DocumentError(f"{CIVICRED_SSH_SID} needs a status list reference")
     try:
         claims = social_status_claims(person, today)
     except ValueError:
@@ -205,30 +184,5 @@ def ssh_payload(
         "vu": until.isoformat(),
         "di": today.isoformat(),
     }
-    payload = {"sid": CIVICRED_SSH_SID, "st": {"idx": status.index, "uri": status.uri}}
+    payload = {"sid": CIVICRED_SSH_SID, "st": status.to_compact()}
     return _checked({**payload, "ssh": body}, today)
-
-
-def build_payload(
-    doc_type: str,
-    person: Mapping[str, Any],
-    *,
-    today: date,
-    revocation: JtiReference | None = None,
-    status: StatusReference | None = None,
-    prc_valid_from: date | None = None,
-    prc_days: int = DEFAULT_PRC_DAYS,
-) -> dict[str, Any]:
-    """The validated payload for ``doc_type`` (a ``sid`` or ``prc``/``ehic``/``ssh``)."""
-    sid = resolve_doc_type(doc_type)
-    if sid == EESSI_PRC_SID:
-        return prc_payload(
-            person, today=today, revocation=revocation, valid_from=prc_valid_from, days=prc_days
-        )
-    if sid == CIVICRED_EHIC_SID:
-        if revocation is None:
-            raise DocumentError(f"{sid} needs a jti/rid revocation assignment")
-        return ehic_payload(person, today=today, revocation=revocation)
-    if status is None:
-        raise DocumentError(f"{sid} needs a status list reference")
-    return ssh_payload(person, today=today, status=status)

@@ -5,7 +5,8 @@ smallest version that fits, the mask with the lowest penalty (ISO/IEC 18004 §7.
 6 cm². The matrix comes from our own encoder, :mod:`issuer.qrcode` (segno's mask search cost
 ≈ 30 ms per document; see docs/documents.md, "QR encoder").
 
-ECC per document type (docs/documents.md §ECC):
+ECC per document type (docs/documents.md §ECC; the levels are the type's entry in
+``issuer.documents._doctypes``):
 
 - ePRC ``eessi:prc:1.0``: **L**, as the EU spec requires (interoperability).
 - eEHIC ``be.civicred:ehic:1.0``: **M** (a card is printed once and carried for years: ~15 %
@@ -20,21 +21,15 @@ when consecutive rows have the same run, so a 1/600 inch grid gives crisp printi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+from issuer.documents._doctypes import ECC_POLICY
 from issuer.documents._payloads import DocumentError
 from issuer.qrcode import DataOverflow, encode_alphanumeric
-from verifier.qr import BASE45_ALPHABET, CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID
+from verifier.qr import BASE45_ALPHABET
 
-#: Error-correction levels to try per ``sid``, in order; the first whose version stays within
-#: :data:`PREFERRED_MAX_VERSION` wins, the last one is used regardless.
-ECC_POLICY: Mapping[str, tuple[str, ...]] = {
-    EESSI_PRC_SID: ("L",),
-    CIVICRED_EHIC_SID: ("M",),
-    CIVICRED_SSH_SID: ("Q", "M"),
-}
 PREFERRED_MAX_VERSION = 25
 QUIET_ZONE = 4  # modules (ISO/IEC 18004 §6.3.8)
 MM = 72 / 25.4  # points per millimetre

@@ -15,20 +15,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from issuer.documents._doctypes import build_layout, build_payload
 from issuer.documents._fonts import Fonts, load_fonts
-from issuer.documents._layout import build_layout
 from issuer.documents._pades import sign_writer
 from issuer.documents._payloads import (
     DEFAULT_PRC_DAYS,
     DocumentError,
     JtiReference,
-    StatusReference,
-    build_payload,
 )
 from issuer.documents._pdf import draw_page, embed_qr_text, open_revision, write_revision
 from issuer.documents._qr import make_symbol
 from verifier.qr import framework_kid, get_doctype, sign_document
 from verifier.signing import Signer
+from verifier.status import StatusReference
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,13 @@ from issuer.errors import NotFound, StatusListFull, StatusTransitionRefused
 from issuer.settings import IssuerSettings
 from issuer.storage import AuditRow, Database, StatusEntryRow, StatusListRow
 from verifier.signing import Signer
-from verifier.status import StatusList, TokenStatus, encode_status_list_cwt, encode_status_list_jwt
+from verifier.status import (
+    StatusList,
+    StatusReference,
+    TokenStatus,
+    encode_status_list_cwt,
+    encode_status_list_jwt,
+)
 
 MAX_ALLOCATION_ATTEMPTS = 64
 _ALLOWED = {
@@ -42,9 +48,11 @@ class StatusAllocation:
     index: int
     uri: str
 
-    def claim(self) -> dict[str, dict[str, object]]:
-        """The Referenced Token's ``status`` claim (draft §6.1)."""
-        return {"status_list": {"idx": self.index, "uri": self.uri}}
+    @property
+    def reference(self) -> StatusReference:
+        """The entry as a Referenced Token names it: ``reference.to_claim()`` is the SD-JWT VC
+        ``status`` claim (draft §6.2), ``reference.to_compact()`` a paper document's ``st``."""
+        return StatusReference(self.index, self.uri)
 
 
 @dataclass(frozen=True)

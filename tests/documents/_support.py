@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from issuer.documents import JtiRef, StatusRef
+from issuer.documents import JtiRef
 from issuer.sources import DevAuthenticSource
+from verifier.status import StatusReference
 
 #: Every dev person has a current status and coverage on this date (dev_citizens.json).
 NOW = dt.datetime(2026, 7, 1, 10, 30, tzinfo=dt.UTC)
@@ -23,7 +24,7 @@ JTI = JtiRef(
     "urn:uuid:0c5e0d8a-6a43-4d7e-9d1e-2f0a8d3c9b11",
     "https://issuer.civicred.localhost/revocation/5f0c3a9e1b2d4c6a",
 )
-STATUS = StatusRef(1_048_575, "https://issuer.civicred.localhost/status/3f1c2b4a5d6e7f80")
+STATUS = StatusReference(1_048_575, "https://issuer.civicred.localhost/status/3f1c2b4a5d6e7f80")
 TYPES = ("prc", "ehic", "ssh")
 LANGUAGES = ("en", "fr", "nl", "de")
 

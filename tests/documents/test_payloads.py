@@ -115,7 +115,7 @@ def test_social_status_is_minimal_and_agrees_with_the_wallet(person_id: str) -> 
     wallet = social_status_claims(who, TODAY)
     payload = _payload("ssh", who)
     assert payload["sid"] == CIVICRED_SSH_SID
-    assert payload["st"] == {"idx": STATUS.index, "uri": STATUS.uri}
+    assert payload["st"] == {"idx": STATUS.idx, "uri": STATUS.uri}
     body = payload["ssh"]
     assert set(body) == {"ic", "ii", "fn", "gn", "by", "rt", "vf", "vu", "di"}
     assert (body["fn"], body["gn"]) == (wallet["family_name"], wallet["given_name"])

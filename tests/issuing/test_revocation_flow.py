@@ -24,7 +24,11 @@ def test_revocation_flips_after_bundle_refresh(tmp_path: Path) -> None:
         person = DevAuthenticSource().person("p-0002")
         allocation = world.services.status.allocate(group_id="holder/museum")
         credential = world.services.credentials.issue(
-            "social-status", person, holder_jwk=None, now=now, status=allocation.claim()
+            "social-status",
+            person,
+            holder_jwk=None,
+            now=now,
+            status=allocation.reference.to_claim(),
         ).compact
         root = x509.load_pem_x509_certificate(world.registry.root_pem())
         policy = VerificationPolicy.at(now)

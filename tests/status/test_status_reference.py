@@ -55,3 +55,15 @@ def test_malformed(status: Any) -> None:
 def test_cwt_status_keys_must_be_text() -> None:
     with pytest.raises(MalformedInput):
         StatusReference.from_cwt_claims({CwtClaim.STATUS: {1: {"idx": 0, "uri": URI}}})
+
+
+def test_compact_form_is_the_paper_st_object() -> None:
+    """A QR document's ``st`` is the ``status_list`` object: ``{"idx", "uri"}``, in that order."""
+    reference = StatusReference(412_337, URI)
+    assert list(reference.to_compact().items()) == [("idx", 412_337), ("uri", URI)]
+    assert reference.to_claim() == {"status_list": reference.to_compact()}
+    assert StatusReference.from_compact({"uri": URI, "idx": 412_337}) == reference
+    for bad in (None, [], {"idx": 1}, {"idx": 1, "uri": URI, "x": 0}, {"idx": -1, "uri": URI}):
+        with pytest.raises(MalformedInput) as info:
+            StatusReference.from_compact(bad)
+        assert info.value.code == "status.reference"

@@ -41,6 +41,7 @@ REVOCATION_URI = "https://issuer.civicred.localhost/revocation/0"
 SOCIAL = "urn:civicred:social-status:1"
 EHIC = "urn:eudi:ehic:1"
 PRC = "eessi:prc:1.0"
+SSH = "be.civicred:ssh:1.0"  # the venue document (QR sid) of the social status
 NOW = datetime(2026, 12, 15, 12, 0, tzinfo=UTC)  # inside the rotation overlap
 
 
@@ -140,7 +141,11 @@ def build_model(
             (acc(PRC, date(2026, 6, 1)),),
         ),
         Institution(
-            "BE:CBSS", "BE", "authentic_source", _names("CBSS"), (acc(SOCIAL, date(2024, 1, 1)),)
+            "BE:CBSS",
+            "BE",
+            "authentic_source",
+            _names("CBSS"),
+            (acc(SOCIAL, date(2024, 1, 1)), acc(SSH, date(2024, 1, 1))),
         ),
         Institution(
             "BE:0999",

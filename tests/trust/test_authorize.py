@@ -14,7 +14,7 @@ from verifier.trust import (
     x5t_s256,
 )
 
-from ._world import EHIC, PRC, REVOCATION_URI, SOCIAL, STATUS_URI, World, utc
+from ._world import EHIC, PRC, REVOCATION_URI, SOCIAL, SSH, STATUS_URI, World, utc
 
 
 def _tp(world: World, name: str) -> str:
@@ -152,13 +152,14 @@ def test_qr_resolver(snapshot: TrustSnapshot, world: World) -> None:
     lower = "eessi" + kid[len("EESSI") :]  # the spec's own examples vary the case
     resolver.resolve_document(lower, "BE", "0120", PRC, date(2027, 3, 1))
     ssh = kid_for(world.certs["new"], "BE-SSH")
-    resolver.resolve_document(ssh, "BE", "CBSS", SOCIAL, date(2027, 3, 1))
+    resolver.resolve_document(ssh, "BE", "CBSS", SSH, date(2027, 3, 1))
 
 
 @pytest.mark.parametrize(
     ("name", "framework", "ii", "day", "code"),
     [
-        ("new", "XX", "0120", date(2027, 3, 1), "trust.unknown_kid"),
+        ("new", "XX", "0120", date(2027, 3, 1), "trust.framework"),
+        ("new", "BE-SSH", "0120", date(2027, 3, 1), "trust.framework"),
         ("new", "EESSI", "0999", date(2027, 3, 1), "trust.not_for_institution"),
         ("old", "EESSI", "0320", date(2026, 5, 1), "trust.not_accredited"),
         ("new", "EESSI", "0120", date(2029, 6, 1), "trust.cert_not_valid_on_date"),

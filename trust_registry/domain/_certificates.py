@@ -28,7 +28,11 @@ from trust_registry.domain._errors import (
     NotFound,
 )
 from trust_registry.domain._journal import Clock, record
-from trust_registry.domain._keys import public_key_of_csr, public_key_of_jwk
+from trust_registry.domain._keys import (
+    public_key_of_certificate,
+    public_key_of_csr,
+    public_key_of_jwk,
+)
 from trust_registry.domain._rows import get_issuer_row
 from trust_registry.domain._views import CertificateView, certificate_view, names_of
 from trust_registry.pki import CertificateAuthority
@@ -106,6 +110,7 @@ class CertificateService:
             validate_chain(cert, (), self._ca.root, at=self._clock(), use=cast(CertificateUse, use))
         except VerificationError as exc:
             raise BadRequest(f"certificate refused: {exc.message}") from None
+        public_key_of_certificate(cert)  # the key rule of issue(): ES256 only on P-256 …
         with self._db.session() as session:
             issuer = get_issuer_row(session, issuer_id)
             organizations = cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)

@@ -1,4 +1,6 @@
-"""Public keys from the material an issuer sends: a public JWK or a PKCS#10 CSR."""
+"""Public keys from the material an issuer sends: a public JWK, a PKCS#10 CSR or a certificate
+made elsewhere. One rule for all three: the crypto policy's (``algorithm_for_key``: ES256 only
+on P-256, ES384 on P-384, RFC 7518 §3.4; Ed25519; ML-DSA), never a legacy algorithm."""
 
 from __future__ import annotations
 
@@ -13,14 +15,14 @@ from verifier.jose import PublicKey, algorithm_for_key, public_key_from_jwk
 MAX_CSR_BYTES = 16 * 1024
 
 
-def _usable(key: PublicKey) -> PublicKey:
+def _usable(key: object) -> PublicKey:
     try:
         algorithm = algorithm_for_key(key)
     except AlgorithmNotAllowed as exc:
         raise BadRequest(f"unsupported key: {exc.message}") from None
     if algorithm.legacy:
         raise BadRequest(f"{algorithm.name} keys are accepted for verification only")
-    return key
+    return key  # type: ignore[return-value]
 
 
 def public_key_of_jwk(jwk: dict[str, Any]) -> PublicKey:
@@ -43,4 +45,9 @@ def public_key_of_csr(pem: str) -> PublicKey:
         raise BadRequest(f"csr is not a PEM certificate signing request: {exc}") from None
     if not valid:
         raise BadRequest("csr signature does not verify (no proof of possession)")
-    return _usable(key)  # type: ignore[arg-type]
+    return _usable(key)
+
+
+def public_key_of_certificate(cert: x509.Certificate) -> PublicKey:
+    """The key of a certificate issued elsewhere, under the same rule as a CSR's."""
+    return _usable(cert.public_key())

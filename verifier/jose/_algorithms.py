@@ -1,8 +1,9 @@
 """The crypto policy: every signature algorithm civicred knows, in one table.
 
 Nothing else in the code base names a curve, a hash or a signature encoding. An algorithm is bound
-to exactly one key type, so a key can never be used with an algorithm it was not made for (no
-algorithm confusion, RFC 8725 §2.1/§3.1). ``none`` and MAC algorithms are not in the table at all.
+to exactly one key type *and curve* (:func:`key_type`), so a key can never be used with an
+algorithm it was not made for (no algorithm or curve confusion, RFC 8725 §2.1/§3.1; ES256 is
+P-256 + SHA-256 and ES384 P-384 + SHA-384, RFC 7518 §3.4). ``none`` and MAC algorithms are not in the table at all.
 
 JOSE names: RFC 7518 (ES256/ES384/RS256/PS256), RFC 8037 and RFC 9864 (EdDSA, Ed25519),
 draft-ietf-cose-dilithium (ML-DSA-44/65, key type ``AKP``).
@@ -10,8 +11,9 @@ draft-ietf-cose-dilithium (ML-DSA-44/65, key type ``AKP``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal, TypeAlias
 
 from cryptography.exceptions import InvalidSignature
@@ -39,6 +41,8 @@ PrivateKey: TypeAlias = (
     | mldsa.MLDSA65PrivateKey
 )
 KeyFamily = Literal["EC", "OKP", "RSA", "AKP"]
+#: ``(family, curve)``: the JWK ``crv`` of EC/OKP keys, the ML-DSA parameter set, ``None`` for RSA.
+KeyType: TypeAlias = tuple[KeyFamily, str | None]
 
 
 @dataclass(frozen=True)
@@ -53,24 +57,9 @@ class Algorithm:
 
     # -- key matching -----------------------------------------------------------------------
     def matches(self, key: PublicKey | PrivateKey) -> bool:
-        kind = type(key)
-        known = _MATCH_CACHE.get((self.name, kind, getattr(key, "key_size", 0)))
-        if known is not None:
-            return known
-        result = self._matches(key)
-        _MATCH_CACHE[(self.name, kind, getattr(key, "key_size", 0))] = result
-        return result
-
-    def _matches(self, key: PublicKey | PrivateKey) -> bool:
-        if self.family == "EC":
-            return isinstance(key, ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) and (
-                key.curve.name == _EC_CURVES[self.curve or ""].name
-            )
-        if self.family == "OKP":
-            return isinstance(key, ed25519.Ed25519PublicKey | ed25519.Ed25519PrivateKey)
-        if self.family == "RSA":
-            return isinstance(key, rsa.RSAPublicKey | rsa.RSAPrivateKey) and key.key_size >= 2048
-        return isinstance(key, _MLDSA_TYPES[self.name])
+        """Is ``key`` of this algorithm's key type *and* curve (RFC 7518 §3.4: ES256 is P-256,
+        ES384 is P-384; RFC 8037: EdDSA here is Ed25519 only; RSA at least 2048 bits)?"""
+        return key_type(key) == (self.family, self.curve)
 
     # -- signatures --------------------------------------------------------------------------
     def sign(self, key: PrivateKey, message: bytes) -> bytes:
@@ -118,15 +107,71 @@ def _rsa_padding(name: str) -> padding.AsymmetricPadding:
     return padding.PKCS1v15()
 
 
-# (algorithm, key class, key size) -> matches: key classes are few, isinstance on ABCs is not free.
-_MATCH_CACHE: dict[tuple[str, type, int], bool] = {}
-_EC_CURVES: dict[str, ec.EllipticCurve] = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}
+#: JWK ``crv`` → the curve (RFC 7518 §6.2.1.1). The only EC curves of the policy.
+EC_CURVES: Mapping[str, ec.EllipticCurve] = MappingProxyType(
+    {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}
+)
+_CRV_BY_CURVE_NAME = {curve.name: crv for crv, curve in EC_CURVES.items()}
 _EC_HASH: dict[str, hashes.HashAlgorithm] = {"ES256": hashes.SHA256(), "ES384": hashes.SHA384()}
 _EC_SIZE = {"ES256": 32, "ES384": 48}
-_MLDSA_TYPES: dict[str, tuple[type, ...]] = {
-    "ML-DSA-44": (mldsa.MLDSA44PublicKey, mldsa.MLDSA44PrivateKey),
-    "ML-DSA-65": (mldsa.MLDSA65PublicKey, mldsa.MLDSA65PrivateKey),
-}
+_MIN_RSA_BITS = 2048
+#: Key classes by family (and the curve or parameter set the class itself fixes).
+_KEY_CLASSES: tuple[tuple[tuple[type, ...], KeyFamily, str | None], ...] = (
+    ((ec.EllipticCurvePublicKey, ec.EllipticCurvePrivateKey), "EC", None),
+    ((ed25519.Ed25519PublicKey, ed25519.Ed25519PrivateKey), "OKP", "Ed25519"),
+    ((rsa.RSAPublicKey, rsa.RSAPrivateKey), "RSA", None),
+    ((mldsa.MLDSA44PublicKey, mldsa.MLDSA44PrivateKey), "AKP", "ML-DSA-44"),
+    ((mldsa.MLDSA65PublicKey, mldsa.MLDSA65PrivateKey), "AKP", "ML-DSA-65"),
+)
+# key class -> (family, curve fixed by the class) or None: isinstance on ABCs is not free and
+# classes are few. Only the class is cached: the curve is a property of each key.
+_CLASS_CACHE: dict[type, KeyType | None] = {}
+
+
+def _class_type(kind: type) -> KeyType | None:
+    for classes, family, curve in _KEY_CLASSES:
+        if issubclass(kind, classes):
+            return family, curve
+    return None
+
+
+def key_type(key: object) -> KeyType | None:
+    """The policy's name for a key: ``("EC", "P-256")``, ``("OKP", "Ed25519")``,
+    ``("RSA", None)``, ``("AKP", "ML-DSA-44")``…; ``None`` for a key no algorithm may use
+    (another curve, RSA below 2048 bits, DSA, Ed448, X25519, not a key).
+
+    The one place where a key is bound to a curve (RFC 7518 §3.4, RFC 8725 §3.1): the key's class
+    is cached, its curve is read from the key itself every time, since two keys of one class and
+    size may lie on different curves (P-256, secp256k1, brainpoolP256r1).
+    """
+    kind = type(key)
+    try:
+        found = _CLASS_CACHE[kind]
+    except KeyError:
+        found = _CLASS_CACHE[kind] = _class_type(kind)
+    if found is None:
+        return None
+    family = found[0]
+    if family == "EC":
+        crv = _CRV_BY_CURVE_NAME.get(key.curve.name)  # type: ignore[attr-defined]
+        return None if crv is None else ("EC", crv)
+    if family == "RSA" and key.key_size < _MIN_RSA_BITS:  # type: ignore[attr-defined]
+        return None
+    return found
+
+
+def describe_key(key: object) -> str:
+    """A short description for error messages: ``EC secp256k1``, ``RSA 1024``, ``Ed448``…"""
+    curve = getattr(key, "curve", None)
+    if curve is not None:
+        return f"EC {curve.name}"
+    if isinstance(key, rsa.RSAPublicKey | rsa.RSAPrivateKey):
+        return f"RSA {key.key_size}"
+    name = type(key).__name__
+    for suffix in ("PublicKey", "PrivateKey"):
+        name = name.removesuffix(suffix)
+    return name
+
 
 ES256 = Algorithm("ES256", "EC", "P-256", -7)
 ES384 = Algorithm("ES384", "EC", "P-384", -35)
@@ -181,9 +226,20 @@ CREDENTIAL_ALGORITHMS = AlgorithmPolicy.of(
 EESSI_QR_ALGORITHMS = AlgorithmPolicy.of(["ES256", "ES384", "RS256", "PS256"])
 
 
+#: The algorithm an issuer signs with, per key type (EdDSA rather than Ed25519: what wallets know).
+_ISSUER_ALGORITHMS: dict[KeyType, Algorithm] = {
+    (a.family, a.curve): a for a in (ES256, ES384, EDDSA, ML_DSA_44, ML_DSA_65, RS256)
+}
+
+
 def algorithm_for_key(key: PublicKey | PrivateKey) -> Algorithm:
-    """The algorithm an issuer uses for a key: each key type has exactly one."""
-    for name in ("ES256", "ES384", "EdDSA", "ML-DSA-44", "ML-DSA-65", "RS256"):
-        if ALGORITHMS[name].matches(key):
-            return ALGORITHMS[name]
-    raise AlgorithmNotAllowed(f"no algorithm for key type {type(key).__name__}")
+    """The algorithm an issuer uses for a key: each key type has exactly one. A key no algorithm
+    may use (secp256k1, brainpool, P-521, RSA < 2048, DSA, Ed448…) is :class:`AlgorithmNotAllowed`."""
+    found = key_type(key)
+    algorithm = None if found is None else _ISSUER_ALGORITHMS.get(found)
+    if algorithm is None:
+        raise AlgorithmNotAllowed(
+            f"unsupported key type {describe_key(key)}: the crypto policy signs with EC P-256 or "
+            "P-384, Ed25519, ML-DSA-44/65 or RSA of at least 2048 bits"
+        )
+    return algorithm

@@ -10,14 +10,16 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa, rsa
 
 from verifier._errors import MalformedInput
-from verifier.jose._algorithms import PrivateKey, PublicKey, algorithm_for_key
+from verifier.jose._algorithms import (
+    EC_CURVES,
+    PrivateKey,
+    PublicKey,
+    algorithm_for_key,
+    describe_key,
+    key_type,
+)
 from verifier.jose._b64 import b64url_decode, b64url_encode
 
-_CURVES: dict[str, tuple[ec.EllipticCurve, int]] = {
-    "P-256": (ec.SECP256R1(), 32),
-    "P-384": (ec.SECP384R1(), 48),
-}
-_CURVE_NAMES = {"secp256r1": "P-256", "secp384r1": "P-384"}
 _MLDSA_PUBLIC: dict[str, type[mldsa.MLDSA44PublicKey] | type[mldsa.MLDSA65PublicKey]] = {
     "ML-DSA-44": mldsa.MLDSA44PublicKey,
     "ML-DSA-65": mldsa.MLDSA65PublicKey,
@@ -60,7 +62,13 @@ def _load(jwk: Mapping[str, Any], *, private: bool) -> PublicKey | PrivateKey:
     kty = jwk.get("kty")
     try:
         if kty == "EC":
-            curve, size = _CURVES[jwk.get("crv")]  # type: ignore[index]
+            curve = EC_CURVES.get(jwk.get("crv"))  # type: ignore[arg-type]
+            if curve is None:  # RFC 7518 §3.4: ES256 is P-256, ES384 is P-384; nothing else
+                raise MalformedInput(
+                    f"EC JWK curve {jwk.get('crv')!r} is not one the policy accepts",
+                    code="input.jwk",
+                )
+            size = _coordinate_size(curve)
             x, y = _member(jwk, "x"), _member(jwk, "y")
             if len(x) != size or len(y) != size:
                 raise MalformedInput("EC JWK coordinates have the wrong length", code="input.jwk")
@@ -102,13 +110,27 @@ def _load(jwk: Mapping[str, Any], *, private: bool) -> PublicKey | PrivateKey:
     raise MalformedInput(f"unsupported JWK key type {kty!r}", code="input.jwk")
 
 
+def _coordinate_size(curve: ec.EllipticCurve) -> int:
+    return (curve.key_size + 7) // 8  # RFC 7518 §6.2.1.2: the full coordinate length
+
+
+def _policy_key_type(key: PublicKey | PrivateKey) -> str | None:
+    """The key's curve (EC/OKP) or parameter set as the policy names it; a key the policy
+    cannot use has no JWK here (``input.jwk``)."""
+    found = key_type(key)
+    if found is None:
+        raise MalformedInput(f"no JWK for a {describe_key(key)} key", code="input.jwk")
+    return found[1]
+
+
 def jwk_from_public_key(key: PublicKey) -> dict[str, str]:
+    crv = _policy_key_type(key)
     if isinstance(key, ec.EllipticCurvePublicKey):
-        size = _CURVES[_CURVE_NAMES[key.curve.name]][1]
+        size = _coordinate_size(key.curve)
         numbers = key.public_numbers()
         return {
             "kty": "EC",
-            "crv": _CURVE_NAMES[key.curve.name],
+            "crv": str(crv),
             "x": b64url_encode(numbers.x.to_bytes(size, "big")),
             "y": b64url_encode(numbers.y.to_bytes(size, "big")),
         }
@@ -127,7 +149,7 @@ def jwk_from_public_key(key: PublicKey) -> dict[str, str]:
 def jwk_from_private_key(key: PrivateKey) -> dict[str, str]:
     jwk = jwk_from_public_key(key.public_key())
     if isinstance(key, ec.EllipticCurvePrivateKey):
-        size = _CURVES[_CURVE_NAMES[key.curve.name]][1]
+        size = _coordinate_size(key.curve)
         jwk["d"] = b64url_encode(key.private_numbers().private_value.to_bytes(size, "big"))
     elif isinstance(key, ed25519.Ed25519PrivateKey):
         jwk["d"] = b64url_encode(key.private_bytes_raw())

@@ -18,8 +18,10 @@ from verifier.qr._doctypes import (
     DocType,
     FieldInfo,
     Revocation,
+    RevocationMode,
     Rule,
     get_doctype,
+    require_kid_framework,
 )
 from verifier.qr._document import QrDocument, parse_document, parse_jws
 from verifier.qr._envelope import (
@@ -71,7 +73,6 @@ from verifier.qr._verify_policy import (
     PadesMode,
     QrVerificationPolicy,
     RevocationChecker,
-    RevocationMode,
     has_revocation_reference,
     revocation_check,
 )
@@ -141,6 +142,7 @@ __all__ = [
     "report_to_eessi_dict",
     "report_to_eessi_json",
     "report_to_pdf",
+    "require_kid_framework",
     "revocation_check",
     "sign_document",
     "validate_for_issuance",

@@ -18,7 +18,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal
 
-from verifier._errors import MalformedInput
+from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier.jose import AlgorithmPolicy
 
 EESSI_PRC_SID = "eessi:prc:1.0"
@@ -36,6 +36,10 @@ _ANNOTATIONS = frozenset({"labels", "s2", "x-date"})
 _TYPES = frozenset({"object", "string", "boolean", "integer"})
 _FORMATS = frozenset({"date", "uri"})
 
+#: How a verifier's policy treats an undetermined revocation of a type (``QrVerificationPolicy``):
+#: ``required``: the report is ``undetermined``; ``optional``: a WARNING (the document can still
+#: be valid); ``skip``: revocation is not consulted at all (N/A).
+RevocationMode = Literal["required", "optional", "skip"]
 RuleLevel = Literal["must", "issuer"]
 RuleCheck = Literal["order", "total_length", "digits", "calendar"]
 DateKind = Literal["date", "partial", "year"]
@@ -67,6 +71,8 @@ class Revocation:
     verifier_default: Literal["check", "check-if-present"]
     optional_per_policy: bool
     cite: str
+    #: The mode of ``DEFAULT_QR_POLICY`` for this type.
+    default_mode: RevocationMode = "required"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +91,9 @@ class DocType:
     name: Mapping[str, str]
     body: str
     algorithms: tuple[str, ...]
-    kid_framework: str
+    #: The kid trust frameworks a verifier accepts for this type; our issuer signs under the
+    #: first (:attr:`kid_framework`). See :func:`require_kid_framework`.
+    kid_frameworks: tuple[str, ...]
     kid_kind: str
     validity: tuple[str, str]  # body fields bounding the treatment/visit date, inclusive
     validity_cite: str
@@ -97,6 +105,16 @@ class DocType:
     date_kinds: Mapping[str, DateKind]  # body fields read as dates, derived from the schema
     #: The verifier's algorithm policy for this type (``alg`` MUST be one of ``algorithms``).
     policy: AlgorithmPolicy
+
+    @property
+    def kid_framework(self) -> str:
+        """The framework our issuer writes in the kid of this type (``EESSI``, ``BE-SSH``)."""
+        return self.kid_frameworks[0]
+
+    def accepts_kid_framework(self, framework: str) -> bool:
+        """Compared without case: the EU material writes ``EESSI``, ``eessi`` and ``EESSi``."""
+        folded = framework.casefold()
+        return any(folded == accepted.casefold() for accepted in self.kid_frameworks)
 
     def field(self, *path: str) -> FieldInfo:
         for info in self.fields:
@@ -197,7 +215,7 @@ def _load(raw: dict[str, Any]) -> DocType:
         name=MappingProxyType(dict(raw["name"])),
         body=body,
         algorithms=tuple(raw["algorithms"]),
-        kid_framework=raw["issuer_kid"]["framework"],
+        kid_frameworks=tuple(raw["issuer_kid"]["frameworks"]),
         kid_kind=raw["issuer_kid"]["kind"],
         validity=(raw["validity"]["from"], raw["validity"]["to"]),
         validity_cite=raw["validity"]["cite"],
@@ -208,6 +226,7 @@ def _load(raw: dict[str, Any]) -> DocType:
             rev["verifier_default"],
             bool(rev["optional_per_policy"]),
             rev["cite"],
+            rev["default_mode"],
         ),
         rules=rules,
         fields=tuple(_fields(schema, ())),
@@ -220,6 +239,10 @@ def _load(raw: dict[str, Any]) -> DocType:
     for rule in rules:
         if rule.check == "order" and not set(rule.fields) <= doctype.date_kinds.keys():
             raise ValueError(f"{sid}: order rule {rule.id} compares a field that is not a date")
+    if doctype.revocation.default_mode not in ("required", "optional", "skip"):
+        raise ValueError(f"{sid}: unknown revocation default_mode")
+    if not doctype.kid_frameworks:
+        raise ValueError(f"{sid}: issuer_kid.frameworks names no trust framework")
     for name in doctype.validity:
         if doctype.date_kind(name) != "date":
             raise ValueError(f"{sid}: validity bound {name} is not a full date")
@@ -249,3 +272,24 @@ def get_doctype(sid: object) -> DocType:
     except KeyError:
         shown = sid if len(sid) <= 40 else sid[:40] + "…"
         raise MalformedInput(f"unknown document type sid {shown!r}", code="qr.sid") from None
+
+
+def require_kid_framework(document_type: str, framework: str) -> DocType:
+    """The one kid-framework rule of every QR resolver (the trust snapshot's and
+    ``TrustedCertificates``): the type's table entry lists the frameworks it accepts (EHIC PDF
+    QR PoC v0.5 §2.3.1: ``EESSI`` for the ePRC; ``BE-SSH`` for the venue document). Anything
+    else, or a type without an entry, is :class:`UntrustedIssuer` with code ``trust.framework``.
+    """
+    doctype = DOCTYPES.get(document_type)
+    if doctype is None:
+        raise UntrustedIssuer(
+            f"no kid trust framework is defined for document type {document_type[:40]!r}",
+            code="trust.framework",
+        )
+    if not doctype.accepts_kid_framework(framework):
+        raise UntrustedIssuer(
+            f"kid trust framework {framework!r} is not accepted for {doctype.sid} "
+            f"(expected {' or '.join(doctype.kid_frameworks)})",
+            code="trust.framework",
+        )
+    return doctype

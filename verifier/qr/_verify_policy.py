@@ -15,24 +15,16 @@ from types import MappingProxyType
 from typing import Literal, Protocol
 
 from verifier._report import Check, CheckResult
-from verifier.qr._doctypes import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, DOCTYPES, EESSI_PRC_SID
+from verifier.qr._doctypes import DOCTYPES, RevocationMode
 from verifier.qr._document import QrDocument
 
-#: ``required``: an undetermined revocation makes the report ``undetermined``.
-#: ``optional``: an undetermined revocation is a WARNING (the document can still be valid).
-#: ``skip``: revocation is not consulted at all (N/A).
-RevocationMode = Literal["required", "optional", "skip"]
 PadesMode = Literal["ignore", "optional", "required"]
 REVOCATION_CODE = "revocation"
 
+#: Each type's ``revocation.default_mode`` (its data file): ``optional`` for the ePRC (v0.5
+#: §2.3.2: jti/rid are optional in the token), ``required`` for our card and venue documents.
 _DEFAULT_REVOCATION: Mapping[str, RevocationMode] = MappingProxyType(
-    {
-        # v0.5 §2.3.2: jti/rid are optional in the token; §5 step 6 "not implemented in the PoC".
-        EESSI_PRC_SID: "optional",
-        # Our card and venue documents always carry a reference (qr-documents.md §2).
-        CIVICRED_EHIC_SID: "required",
-        CIVICRED_SSH_SID: "required",
-    }
+    {sid: doctype.revocation.default_mode for sid, doctype in DOCTYPES.items()}
 )
 
 

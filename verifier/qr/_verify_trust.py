@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Protocol
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier._report import Check, CheckResult, failed, passed
-from verifier.jose import PublicKey, jwk_from_public_key, jwk_thumbprint
-from verifier.qr._doctypes import get_doctype
+from verifier.jose import PublicKey, describe_key, jwk_from_public_key, jwk_thumbprint, key_type
+from verifier.qr._doctypes import require_kid_framework
 from verifier.qr._document import QrDocument
 from verifier.qr._kid import JKT, X5T_S256, certificate_thumbprint, parse_kid
 
@@ -81,12 +80,16 @@ class ResolvedDocumentIssuer:
 
 
 def _public_key(cert: x509.Certificate) -> PublicKey:
+    """The certificate's key if the crypto policy knows its type and curve (ES256 is P-256 only,
+    RFC 7518 §3.4); else ``trust.certificate`` naming the key (P-521, secp256k1, DSA…)."""
     key = cert.public_key()
-    if isinstance(key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey | ed25519.Ed25519PublicKey):
-        return key
-    raise UntrustedIssuer(
-        f"the certificate's {type(key).__name__} cannot sign QR documents", code="trust.certificate"
-    )
+    if key_type(key) is None:
+        raise UntrustedIssuer(
+            f"the certificate of {_subject(cert)} holds a {describe_key(key)} key, which the "
+            "crypto policy does not accept",
+            code="trust.certificate",
+        )
+    return key  # type: ignore[return-value]
 
 
 def _load_pem(data: bytes, what: str) -> list[x509.Certificate]:
@@ -117,8 +120,9 @@ class TrustedCertificates:
     """Trust signer certificates directly (ad hoc, no registry): ``--trust-cert PEM``.
 
     A certificate matches a kid ``<framework>:x5t#S256:<SHA-256 of its DER>`` (v0.5 §2.3.1) or
-    ``<framework>:jkt:<RFC 7638 thumbprint of its key>``, where ``framework`` is the document
-    type's (``EESSI`` for ePRC/eEHIC, ``BE-SSH`` for ours) unless ``frameworks`` widens it. The
+    ``<framework>:jkt:<RFC 7638 thumbprint of its key>``, where ``framework`` is one the document
+    type accepts (:func:`~verifier.qr.require_kid_framework`: ``EESSI`` for ePRC/eEHIC,
+    ``BE-SSH`` for the venue document, the same rule as the trust snapshot's resolver). The
     certificate MUST be valid on ``di`` (v0.5 §5 step 5, local dates). There is no accreditation
     data: the verifier reports that rule as a warning. ``official_ids`` (``"BE:0120"``…)
     optionally binds the certificates to institutions.
@@ -128,7 +132,6 @@ class TrustedCertificates:
         self,
         certificates: Iterable[x509.Certificate],
         *,
-        frameworks: Collection[str] | None = None,
         official_ids: Collection[str] | None = None,
         source: str = "trusted certificate (ad hoc)",
     ) -> None:
@@ -146,7 +149,6 @@ class TrustedCertificates:
             self._by_thumbprint[(JKT, jwk_thumbprint(jwk_from_public_key(key)))] = entry
         if not self._by_thumbprint:
             raise ValueError("TrustedCertificates needs at least one certificate")
-        self._frameworks = frozenset(frameworks) if frameworks is not None else None
         self._official_ids = frozenset(official_ids) if official_ids is not None else None
         self._source = source
 
@@ -155,18 +157,16 @@ class TrustedCertificates:
         cls,
         data: bytes,
         *,
-        frameworks: Collection[str] | None = None,
         official_ids: Collection[str] | None = None,
     ) -> TrustedCertificates:
         """Every certificate of a PEM bundle."""
-        return cls(_load_pem(data, "PEM data"), frameworks=frameworks, official_ids=official_ids)
+        return cls(_load_pem(data, "PEM data"), official_ids=official_ids)
 
     @classmethod
     def from_files(
         cls,
         paths: Iterable[Path | str],
         *,
-        frameworks: Collection[str] | None = None,
         official_ids: Collection[str] | None = None,
     ) -> TrustedCertificates:
         """Every certificate of the PEM files at ``paths`` (``--trust-cert`` may repeat)."""
@@ -179,20 +179,13 @@ class TrustedCertificates:
                     f"cannot read {path}: {exc}", code="trust.certificate"
                 ) from None
             certs.extend(_load_pem(data, str(path)))
-        return cls(certs, frameworks=frameworks, official_ids=official_ids)
+        return cls(certs, official_ids=official_ids)
 
     def resolve_document(
         self, kid: str, ic: str, ii: str, document_type: str, issued_on: dt.date
     ) -> ResolvedDocumentIssuer:
         key_id = parse_kid(kid)
-        doctype = get_doctype(document_type)
-        frameworks = self._frameworks or frozenset({doctype.kid_framework})
-        if key_id.framework not in frameworks:
-            raise UntrustedIssuer(
-                f"kid framework {key_id.framework!r} is not trusted for {doctype.sid} "
-                f"(expected {' or '.join(sorted(frameworks))})",
-                code="trust.framework",
-            )
+        require_kid_framework(document_type, key_id.framework)
         entry = self._by_thumbprint.get((key_id.kind, key_id.thumbprint))
         if entry is None:
             raise UntrustedIssuer(

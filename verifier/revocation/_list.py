@@ -12,7 +12,6 @@ a compact JWS, ``typ: civicred-revocation-list+jwt``, signed by the issuer's sta
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from verifier._errors import MalformedInput, SignatureInvalid, StatusUnavailable
-from verifier.jose import AlgorithmPolicy, CompactJws, PublicKey, sign_compact_json
+from verifier.jose import AlgorithmPolicy, CompactJws, PublicKey, b64_decode, sign_compact_json
 from verifier.signing import Signer
 
 REVOCATION_LIST_TYP = "civicred-revocation-list+jwt"
@@ -82,9 +81,9 @@ def _x5c(header: Mapping[str, Any]) -> tuple[bytes, ...]:
     x5c = header.get("x5c", [])
     if not isinstance(x5c, list) or not all(isinstance(c, str) for c in x5c):
         raise MalformedInput("x5c must be an array of base64 strings", code="revocation.format")
-    try:
-        return tuple(base64.b64decode(c, validate=True) for c in x5c)
-    except (binascii.Error, ValueError):
+    try:  # RFC 7515 §4.1.6: standard base64 (not base64url) DER
+        return tuple(b64_decode(c, what="an x5c certificate") for c in x5c)
+    except MalformedInput:
         raise MalformedInput("x5c is not base64", code="revocation.format") from None
 
 

@@ -67,6 +67,8 @@ class Disclosure(NamedTuple):
         try:
             content = loads_json(b64url_decode(encoded, what="disclosure"), what="disclosure")
         except MalformedInput as exc:
+            if exc.code == "input.base64.canonical":  # a re-spelled disclosure: say so
+                raise
             raise DisclosureInvalid(exc.message, code="sdjwt.disclosure.format") from None
         if not isinstance(content, list) or len(content) not in (2, 3):
             raise DisclosureInvalid(

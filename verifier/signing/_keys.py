@@ -18,17 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa
 
 from verifier._errors import KeyStoreError, MalformedInput
 from verifier.jose import (
     ALGORITHMS,
     DEFAULT_ALGORITHM,
+    EC_CURVES,
     PrivateKey,
     PublicKey,
+    describe_key,
     jwk_from_private_key,
     jwk_from_public_key,
     jwk_thumbprint,
+    key_type,
     private_key_from_jwk,
     public_key_from_jwk,
 )
@@ -36,16 +39,15 @@ from verifier.signing._signer import LocalSigner
 
 
 def generate_private_key(alg: str = DEFAULT_ALGORITHM) -> PrivateKey:
+    """A new key for ``alg``, on the curve the crypto policy binds to it (ES256: P-256…)."""
     algorithm = ALGORITHMS.get(alg)
     if algorithm is None or algorithm.legacy:
         raise KeyStoreError(f"cannot generate keys for algorithm {alg!r}")
-    if alg == "ES256":
-        return ec.generate_private_key(ec.SECP256R1())
-    if alg == "ES384":
-        return ec.generate_private_key(ec.SECP384R1())
-    if alg in ("EdDSA", "Ed25519"):
+    if algorithm.family == "EC":
+        return ec.generate_private_key(EC_CURVES[str(algorithm.curve)])
+    if algorithm.family == "OKP":
         return ed25519.Ed25519PrivateKey.generate()
-    if alg == "ML-DSA-44":
+    if algorithm.curve == "ML-DSA-44":
         return mldsa.MLDSA44PrivateKey.generate()
     return mldsa.MLDSA65PrivateKey.generate()
 
@@ -107,16 +109,9 @@ def load_private_key(path: Path, *, passphrase: bytes | None = None) -> PrivateK
         key = serialization.load_pem_private_key(data, password=passphrase)
     except (ValueError, TypeError) as exc:
         raise KeyStoreError(f"{path} is not a readable private key: {exc}") from None
-    if not isinstance(
-        key,
-        ec.EllipticCurvePrivateKey
-        | ed25519.Ed25519PrivateKey
-        | rsa.RSAPrivateKey
-        | mldsa.MLDSA44PrivateKey
-        | mldsa.MLDSA65PrivateKey,
-    ):
-        raise KeyStoreError(f"{path}: unsupported key type {type(key).__name__}")
-    return key
+    if key_type(key) is None:  # e.g. secp256k1, P-521, RSA < 2048, DSA, Ed448
+        raise KeyStoreError(f"{path}: unsupported key type {describe_key(key)}")
+    return key  # type: ignore[return-value]
 
 
 def load_signer(path: Path, *, passphrase: bytes | None = None) -> LocalSigner:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +11,7 @@ from verifier.jose import (
     AlgorithmPolicy,
     CompactJws,
     PublicKey,
+    b64_decode,
     b64url_decode,
     sign_compact_json,
 )
@@ -80,9 +80,9 @@ def _x5c(header: Mapping[str, Any]) -> tuple[bytes, ...]:
         return ()
     if not isinstance(x5c, list) or not x5c or not all(isinstance(c, str) for c in x5c):
         raise MalformedInput("x5c is not a non-empty array of strings", code="status.format")
-    try:
-        return tuple(base64.b64decode(c, validate=True) for c in x5c)
-    except (binascii.Error, ValueError):
+    try:  # RFC 7515 §4.1.6: standard base64 (not base64url) DER
+        return tuple(b64_decode(c, what="an x5c certificate") for c in x5c)
+    except MalformedInput:
         raise MalformedInput(
             "x5c holds an entry that is not base64", code="status.format"
         ) from None

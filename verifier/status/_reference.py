@@ -1,7 +1,10 @@
-"""The ``status`` claim of a Referenced Token (draft-ietf-oauth-status-list-20 §6).
+"""The ``status`` claim of a Referenced Token (draft-ietf-oauth-status-list-20 §6), and the
+compact form printed documents carry: the one status-reference wire model of civicred.
 
 JOSE (§6.2): ``"status": {"status_list": {"idx": <non-negative int>, "uri": "<URI>"}}``.
 CWT (§6.3): claim 65535 = ``{"status_list": {"idx": uint, "uri": tstr}}`` (text keys).
+Paper (docs/qr-documents.md, ``be.civicred:ssh:1.0``): ``"st": {"idx": …, "uri": …}``, the
+``status_list`` object itself (no ``status`` wrapper: every byte counts in a QR code).
 """
 
 from __future__ import annotations
@@ -46,9 +49,20 @@ class StatusReference:
         """From a CWT claims set (§6.3, claim 65535); ``None`` if it has no status_list."""
         return _from_status(claims.get(CwtClaim.STATUS), "CWT status claim (65535)")
 
+    @classmethod
+    def from_compact(cls, value: object) -> StatusReference:
+        """From the compact form ``{"idx", "uri"}`` (a QR document's ``st``); exactly those keys."""
+        if not isinstance(value, Mapping) or set(value) != {"idx", "uri"}:
+            raise _fail("the status reference is not an object with exactly idx and uri")
+        return cls(idx=value["idx"], uri=value["uri"])
+
     def to_claim(self) -> dict[str, Any]:
         """The value of the ``status`` claim (JOSE) or of CWT claim 65535 (same shape)."""
-        return {"status_list": {"idx": self.idx, "uri": self.uri}}
+        return {"status_list": self.to_compact()}
+
+    def to_compact(self) -> dict[str, Any]:
+        """``{"idx", "uri"}``, in that order: the ``status_list`` object, a QR document's ``st``."""
+        return {"idx": self.idx, "uri": self.uri}
 
 
 def _from_status(status: object, what: str) -> StatusReference | None:

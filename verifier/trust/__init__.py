@@ -19,7 +19,6 @@ from verifier.trust._freshness import (
     classify_age,
 )
 from verifier.trust._kid_resolvers import (
-    DEFAULT_FRAMEWORKS,
     DocumentKey,
     QrDocumentResolver,
 )
@@ -60,7 +59,6 @@ from verifier.trust._x5c_resolvers import SdJwtVcTrustResolver, StatusListTrustR
 
 __all__ = [
     "BUNDLE_TYP",
-    "DEFAULT_FRAMEWORKS",
     "DOCUMENT_SIGNING_OID",
     "FRESHNESS_CODE",
     "STATUS_SIGNING_OID",

@@ -25,7 +25,7 @@ from cryptography.x509.verification import (
 )
 
 from verifier._errors import MalformedInput, UntrustedIssuer
-from verifier.jose import PublicKey, b64url_encode
+from verifier.jose import PublicKey, b64_decode, b64url_encode
 
 CertificateUse = Literal["document_signing", "status_signing"]
 #: ``registry_signing`` is not an issuer use: it is the *absence* of an EKU (trust-list.md §PKI).
@@ -137,9 +137,9 @@ def certificate_from_b64(text: object, *, what: str = "certificate") -> x509.Cer
     if not isinstance(text, str) or len(text) > _MAX_CERT_BYTES * 4 // 3 + 4:
         raise MalformedInput(f"{what} is not a base64 DER string", code="trust.certificate")
     try:
-        der = binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
-    except (binascii.Error, UnicodeEncodeError):
-        raise MalformedInput(f"{what} is not standard base64", code="trust.certificate") from None
+        der = b64_decode(text, what=what)  # RFC 7515 §4.1.6: standard base64, not base64url
+    except MalformedInput as exc:
+        raise MalformedInput(exc.message, code="trust.certificate") from None
     return load_certificate(der)
 
 
