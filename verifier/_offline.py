@@ -32,7 +32,13 @@ from verifier.status import (
     decode_status_list_cwt,
     decode_status_list_jwt,
 )
-from verifier.trust import Bundle, FreshnessPolicy, QrDocumentResolver, SdJwtVcTrustResolver
+from verifier.trust import (
+    Bundle,
+    FreshnessPolicy,
+    QrDocumentResolver,
+    SdJwtVcTrustResolver,
+    load_certificate,
+)
 
 STATUS_LEEWAY_SECONDS = 60
 MAX_LIST_AGE_SECONDS = 24 * 3600  # EHIC PDF QR PoC v0.5 §5 step 6: cache lists for at most 24 h
@@ -218,8 +224,8 @@ class OfflineVerifier:
 
     def _revocation_list(self, rid: str, token: str, now: datetime) -> RevocationList:
         try:
-            chain = [x509.load_der_x509_certificate(d) for d in certificate_chain_of(token)]
-        except ValueError:
+            chain = [load_certificate(d) for d in certificate_chain_of(token)]
+        except MalformedInput:
             raise MalformedInput(
                 "revocation list certificate unreadable", code="revocation.format"
             ) from None
@@ -236,7 +242,7 @@ class OfflineVerifier:
                 raise MalformedInput(
                     "the carried CWT is not base64", code="status.format"
                 ) from None
-            certificates = [x509.load_der_x509_certificate(d) for d in cwt_certificate_chain(data)]
+            certificates = [load_certificate(d) for d in cwt_certificate_chain(data)]
             key = resolver.resolve_chain(uri, certificates, self.now).key
             return decode_status_list_cwt(
                 data,
