@@ -36,14 +36,15 @@ def entry_points(group: str) -> Iterable[EntryPoint]:
     return installed(group=group)
 
 
-def build_parser(*, plugins: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, plugins: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (``only``) the one built-in command being run, without plugins."""
     parser = argparse.ArgumentParser(
         prog="civicred",
         description="Issue and verify social-status attestations and health-insurance cards.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    register_built_in(commands)
-    if plugins:
+    register_built_in(commands, only=only)
+    if plugins and only is None:
         _register_plugins(commands)
     return parser
 
@@ -71,16 +72,17 @@ def _missing(name: str, exc: ImportError) -> int:
     return EXIT_USAGE
 
 
-def _needs_plugins(argv: Sequence[str]) -> bool:
-    """Plugins are needed unless the command (the first word that is no option) is built in."""
+def _built_in_command(argv: Sequence[str]) -> str | None:
+    """The command (the first word that is no option) if it is a built-in one: then neither the
+    other commands nor the plugins are needed."""
     command = next((word for word in argv if not word.startswith("-")), None)
-    return command not in BUILT_IN
+    return command if command in BUILT_IN else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser(plugins=_needs_plugins(arguments)).parse_args(arguments)
+        args = build_parser(only=_built_in_command(arguments)).parse_args(arguments)
         return int(args.handler(args))
     except CliError as exc:
         print(f"civicred: {exc}", file=sys.stderr)

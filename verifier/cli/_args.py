@@ -19,11 +19,14 @@ FETCH_TIMEOUT_SECONDS = 30.0
 BUILT_IN = ("keys", "sdjwt", "verify", "bundle")
 
 
-def register_built_in(commands: Commands) -> None:
-    _keys(commands)
-    _sdjwt(commands)
-    _verify(commands)
-    _bundle(commands)
+def register_built_in(commands: Commands, *, only: str | None = None) -> None:
+    """Every built-in command, or ``only`` the one being run (building argparse parsers costs
+    a translation lookup per help string: a verifier run once per document should not pay that
+    for every command it does not run)."""
+    for name, register in (("keys", _keys), ("sdjwt", _sdjwt), ("verify", _verify),
+                           ("bundle", _bundle)):  # fmt: skip
+        if only is None or name == only:
+            register(commands)
 
 
 class _GeneratableAlgorithms:

@@ -10,7 +10,6 @@ import contextlib
 import importlib
 import json
 import os
-import secrets
 import stat
 import sys
 from collections.abc import Callable, Iterable
@@ -79,7 +78,7 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o666) -> None:
     renamed over it, so a reader sees the old file or the new one, never half of one. ``mode``
     is filtered by the umask, as for any new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from verifier._errors import IssuanceError, KeyStoreError, MalformedInput
+from verifier._errors import IssuanceError, KeyStoreError
 from verifier.cli._common import CliError, parse_now, print_report, read_input, read_json_file
+from verifier.cli._trust_sources import jwks_resolver
 from verifier.sdjwt import (
     PresentationError,
     VerificationPolicy,
@@ -18,7 +19,6 @@ from verifier.sdjwt import (
     verify_sd_jwt,
 )
 from verifier.signing import LocalSigner, load_public_jwk, load_signer
-from verifier.trust import JwksResolver
 
 
 def _signer(path: str) -> LocalSigner:
@@ -85,13 +85,6 @@ def sdjwt_policy(args: argparse.Namespace) -> VerificationPolicy:
         sd_jwt_vc=not args.plain,
         expected_typ=None if args.plain else "dc+sd-jwt",
     )
-
-
-def jwks_resolver(path: str) -> JwksResolver:
-    try:
-        return JwksResolver.from_file(Path(path))
-    except MalformedInput as exc:
-        raise CliError(exc.message) from None
 
 
 def verify(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -28,7 +29,6 @@ from verifier.cli._roots import (
     remember,
     verify_bundle,
 )
-from verifier.cli._sdjwt import jwks_resolver
 from verifier.jose import algorithm_for_key
 from verifier.qr import TrustedCertificates
 from verifier.trust import JwksResolver, load_pem_certificates
@@ -58,6 +58,14 @@ def trust_sources(args: argparse.Namespace, now: datetime) -> TrustSources:
     if args.issuer_jwks:
         sources.jwks = jwks_resolver(args.issuer_jwks)
     return sources
+
+
+def jwks_resolver(path: str) -> JwksResolver:
+    """``--issuer-jwks``: a JWK Set (or one JWK) file."""
+    try:
+        return JwksResolver.from_file(Path(path))
+    except VerificationError as exc:
+        raise CliError(exc.message) from None
 
 
 def _load_bundle(args: argparse.Namespace, now: datetime, sources: TrustSources) -> None:

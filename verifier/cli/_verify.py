@@ -26,11 +26,9 @@ from verifier.cli._common import (
     summarise_exits,
 )
 from verifier.cli._inputs import Input, collect
-from verifier.cli._sdjwt import sdjwt_policy
 from verifier.cli._trust_sources import TrustSources, trust_sources
 from verifier.qr import report_to_eessi_json
 from verifier.scan import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
-from verifier.sdjwt import verify_sd_jwt
 
 SD_JWT_KINDS = (InputKind.SD_JWT, InputKind.SD_JWT_JSON)
 
@@ -94,6 +92,9 @@ class _Run:
         )
 
     def _sd_jwt(self, text: str) -> VerificationReport:
+        from verifier.cli._sdjwt import sdjwt_policy  # SD-JWT inputs only (start-up time)
+        from verifier.sdjwt import verify_sd_jwt
+
         if self.trust.offline is not None:
             return self.trust.offline.verify_sd_jwt(text, sdjwt_policy(self.args))
         if self.trust.jwks is not None:

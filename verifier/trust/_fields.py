@@ -94,7 +94,7 @@ def read_instant(data: Mapping[str, Any], name: str, *, optional: bool = False) 
     if not isinstance(value, str) or _INSTANT.fullmatch(value) is None:
         raise bad(f"{name!r} is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)")
     try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return datetime.fromisoformat(value)  # the pattern above fixed the form: UTC ("Z")
     except ValueError:
         raise bad(f"{name!r} is not a valid time") from None
 
