@@ -116,3 +116,19 @@ def test_report_into_a_missing_folder(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "--report" in one_line_error(result)
     assert not target.exists()
+
+
+def test_an_unexpected_exception_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last resort in ``main``: a defect still gives one line and exit 2, no traceback."""
+    import verifier.cli._keys as keys
+    from verifier.cli import main
+
+    def broken(_args: object) -> int:
+        raise KeyError("secp521r1")
+
+    monkeypatch.setattr(keys, "generate", broken)
+    assert main(["keys", "generate", "--out", "/nonexistent/never-written"]) == 2
+    err = capsys.readouterr().err
+    assert err == "civicred: internal error (KeyError): 'secp521r1'\n"
