@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sdjwt_verify.py
 	$(BIN)/python bench/status_list.py
 	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/cli.py
 
 bench-decode: $(STAMP)
 	$(BIN)/python bench/decode_rates.py

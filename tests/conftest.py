@@ -78,3 +78,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'test.db'}"
     else:
         yield from _postgres_schema_url(request)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _civicred_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The CLI's pin store (docs/cli.md §Pinned registry roots) in a temporary folder: no test
+    reads or writes the real ``~/.config/civicred``; subprocesses inherit the variable."""
+    folder = tmp_path_factory.mktemp("civicred-config")
+    previous = os.environ.get("CIVICRED_CONFIG_DIR")
+    os.environ["CIVICRED_CONFIG_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("CIVICRED_CONFIG_DIR", None)
+    else:
+        os.environ["CIVICRED_CONFIG_DIR"] = previous

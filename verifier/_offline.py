@@ -12,7 +12,7 @@ import binascii
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 
@@ -22,17 +22,18 @@ from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws
 from verifier.qr import QrDocument, extend_report
 from verifier.revocation import RevocationList, certificate_chain_of, decode_revocation_list
 from verifier.scan import InputKind, verify_document_input
-from verifier.sdjwt import VerificationPolicy, verify_sd_jwt
-from verifier.status import (
-    STATUS_LIST_CWT_MEDIA_TYPE,
-    StatusListToken,
-    StatusReference,
-    TokenStatus,
-    cwt_certificate_chain,
-    decode_status_list_cwt,
-    decode_status_list_jwt,
+from verifier.trust import (
+    Bundle,
+    FreshnessPolicy,
+    QrDocumentResolver,
+    SdJwtVcTrustResolver,
+    load_certificate,
 )
-from verifier.trust import Bundle, FreshnessPolicy, QrDocumentResolver, SdJwtVcTrustResolver
+
+if TYPE_CHECKING:  # verifier.sdjwt and verifier.status are imported where they are used:
+    # a verifier of QR documents starts without them (docs/benchmarks.md, CLI start-up)
+    from verifier.sdjwt import VerificationPolicy
+    from verifier.status import StatusListToken, StatusReference
 
 STATUS_LEEWAY_SECONDS = 60
 MAX_LIST_AGE_SECONDS = 24 * 3600  # EHIC PDF QR PoC v0.5 §5 step 6: cache lists for at most 24 h
@@ -82,6 +83,8 @@ class OfflineVerifier:
 
     # -- SD-JWT VC -----------------------------------------------------------------------------
     def verify_sd_jwt(self, presentation: str, policy: VerificationPolicy) -> VerificationReport:
+        from verifier.sdjwt import verify_sd_jwt
+
         resolver = SdJwtVcTrustResolver(self.bundle.snapshot, self.bundle.root, now=self.now)
         report = verify_sd_jwt(presentation, policy=policy, resolver=resolver)
         checks = self.trust_checks() + [c for c in report.checks if c.code != "status"]
@@ -118,6 +121,8 @@ class OfflineVerifier:
 
     # -- Token Status List ---------------------------------------------------------------------
     def status_of_claims(self, claims: Mapping[str, Any]) -> Check:
+        from verifier.status import StatusReference
+
         try:
             reference = StatusReference.from_claims(claims)
         except MalformedInput as exc:
@@ -128,6 +133,8 @@ class OfflineVerifier:
 
     def status_check(self, reference: StatusReference) -> Check:
         """The referenced entry's status from the bundle's copy of its list."""
+        from verifier.status import StatusListToken, TokenStatus
+
         carried = self.bundle.status_tokens.get(reference.uri)
         if carried is None:
             return _undetermined(
@@ -170,6 +177,8 @@ class OfflineVerifier:
         mechanism = document.doctype.revocation.mechanism
         payload = document.payload
         if mechanism == "token-status-list":
+            from verifier.status import StatusReference
+
             st = payload.get("st")
             if st is None:
                 return Check("revocation", CheckResult.NOT_APPLICABLE, "no status reference")
@@ -218,8 +227,8 @@ class OfflineVerifier:
 
     def _revocation_list(self, rid: str, token: str, now: datetime) -> RevocationList:
         try:
-            chain = [x509.load_der_x509_certificate(d) for d in certificate_chain_of(token)]
-        except ValueError:
+            chain = [load_certificate(d) for d in certificate_chain_of(token)]
+        except MalformedInput:
             raise MalformedInput(
                 "revocation list certificate unreadable", code="revocation.format"
             ) from None
@@ -227,6 +236,13 @@ class OfflineVerifier:
         return decode_revocation_list(token, key=key, policy=self.algorithms, expected_rid=rid)
 
     def _decode(self, uri: str, media_type: str, body: str) -> StatusListToken:
+        from verifier.status import (
+            STATUS_LIST_CWT_MEDIA_TYPE,
+            cwt_certificate_chain,
+            decode_status_list_cwt,
+            decode_status_list_jwt,
+        )
+
         now = self.now.timestamp()
         resolver = self.bundle.status_list_resolver(self.now)
         if media_type == STATUS_LIST_CWT_MEDIA_TYPE:
@@ -236,7 +252,7 @@ class OfflineVerifier:
                 raise MalformedInput(
                     "the carried CWT is not base64", code="status.format"
                 ) from None
-            certificates = [x509.load_der_x509_certificate(d) for d in cwt_certificate_chain(data)]
+            certificates = [load_certificate(d) for d in cwt_certificate_chain(data)]
             key = resolver.resolve_chain(uri, certificates, self.now).key
             return decode_status_list_cwt(
                 data,

@@ -4,7 +4,9 @@ SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import base64
+import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +17,7 @@ from verifier.signing import LocalSigner, generate_private_key
 from verifier.status import StatusList, encode_status_list_cwt, encode_status_list_jwt
 from verifier.trust import Bundle, load_certificate, verify_trust_list
 
-from ._support import FakeClock, public_jwk
+from ._support import FakeClock, make_settings, public_jwk
 
 STATUS_URI = "http://127.0.0.1:8701/status/3f1c"
 
@@ -190,3 +192,68 @@ def test_issuer_metadata_and_jwks(services: RegistryServices) -> None:
     assert services.metadata.issuer_metadata("issuer.civicred.localhost") == metadata
     services.certificates.retire("admin#0", active)
     assert [k["x5t#S256"] for k in services.metadata.jwks("BE:CBSS")["keys"]] == [published]
+
+
+def _bundle_sequence(services: RegistryServices, clock: FakeClock) -> int | None:
+    return Bundle.parse(
+        services.publication.bundle().body, root=services.ca.root, now=clock()
+    ).sequence
+
+
+def test_bundle_sequence_grows_and_survives_a_restart(
+    services: RegistryServices, clock: FakeClock, database_url: str, pki_dir: Path
+) -> None:
+    """docs/trust-list.md §Rollback: every bundle signed gets a larger number, kept in the DB."""
+    signer, _ = _active(services, "status_signing")
+    first = _bundle_sequence(services, clock)
+    assert first is not None and first >= 1
+    assert _bundle_sequence(services, clock) == first  # cached: the same bundle, same number
+    clock.advance(minutes=1)
+    services.lists.push(
+        "admin#0", "BE:CBSS", status_lists=[PushedList(STATUS_URI, _status_jwt(signer, clock))]
+    )
+    second = _bundle_sequence(services, clock)
+    assert second is not None and second > first
+    clock.advance(hours=13)  # past resign_after: re-signed with nothing changed
+    third = _bundle_sequence(services, clock)
+    assert third is not None and third > second
+    restarted = RegistryServices.build(make_settings(database_url, pki_dir), clock=clock)
+    try:
+        assert _bundle_sequence(restarted, clock) == third
+        restarted.directory.update_institution("admin#0", "BE:0320", names={"en": "Renamed"})
+        fourth = _bundle_sequence(restarted, clock)
+        assert fourth is not None and fourth > third
+    finally:
+        restarted.close()
+
+
+def test_replicas_never_sign_one_number_twice(
+    services: RegistryServices, clock: FakeClock, database_url: str, pki_dir: Path
+) -> None:
+    """Two replicas on one database re-sign concurrently: each number names one body only."""
+    replicas = [services, RegistryServices.build(make_settings(database_url, pki_dir), clock=clock)]
+    seen: dict[int, set[str]] = {}
+    errors: list[BaseException] = []
+
+    def work(replica: RegistryServices, rounds: int) -> None:
+        try:
+            for n in range(rounds):
+                replica.directory.update_institution(
+                    "admin#0", "BE:0320", names={"en": f"Renamed {id(replica)} {n}"}
+                )
+                document = replica.publication.bundle()
+                sequence = Bundle.parse(document.body, root=services.ca.root, now=clock()).sequence
+                assert sequence == document.sequence
+                seen.setdefault(sequence, set()).add(document.etag)
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(replica, 8)) for replica in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    replicas[1].close()
+    assert not errors, errors
+    assert all(len(etags) == 1 for etags in seen.values()), seen
+    assert len(seen) >= 8

@@ -14,6 +14,7 @@ from verifier.trust import (
     Bundle,
     StatusToken,
     build_bundle,
+    peek_bundle,
     sign_registry_jws,
     sign_trust_list,
     x5c_header,
@@ -71,11 +72,29 @@ def test_pinned_bundle(world: World) -> None:
     assert resolver.resolve(header, {"sub": STATUS_URI}).kid == x5t_s256(world.certs["status"])
 
 
-def test_unpinned_bundle_warns(world: World) -> None:
+def test_unpinned_bundle_is_undetermined(world: World) -> None:
     bundle = Bundle.parse(_bundle(world), root=None, now=NOW)
     assert not bundle.pinned
     assert bundle.checks[0].code == "trust.root"
-    assert bundle.checks[0].result is CheckResult.WARNING  # trust on first use, never silent
+    assert bundle.checks[0].result is CheckResult.UNDETERMINED  # no pin, no trust: never valid
+
+
+def test_sequence_and_identity(world: World) -> None:
+    token = build_bundle(
+        trust_list=world.token,
+        root=world.pki.root,
+        signer=world.pki.registry_signer,
+        issued_at=NOW - timedelta(hours=1),
+        next_update=NOW + timedelta(hours=23),
+        sequence=41,
+    )
+    bundle = Bundle.parse(token, root=world.pki.root, now=NOW)
+    assert (bundle.sequence, bundle.iss) == (41, world.model.iss)
+    assert Bundle.parse(_bundle(world), root=world.pki.root, now=NOW).sequence is None
+    identity = peek_bundle(token)
+    assert identity.iss == world.model.iss and identity.root == world.pki.root
+    assert _refused(_resign(world, token, BUNDLE_TYP, {"sequence": -1}), world) == "trust.bundle"
+    assert _refused(_resign(world, token, BUNDLE_TYP, {"sequence": "2"}), world) == "trust.bundle"
 
 
 def test_other_registry_root(world: World) -> None:

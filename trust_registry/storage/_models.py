@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     ForeignKey,
     Index,
@@ -147,7 +148,11 @@ class TrustListSequenceRow(Base):
 
 
 class SignedDocumentRow(Base):
-    """The last signed trust list / bundle, shared by every replica."""
+    """The last signed trust list / bundle, shared by every replica.
+
+    ``sequence``: the number in the body — the trust list's ``sequence`` (its content version),
+    or the bundle's own counter, one more for every bundle signed (docs/trust-list.md
+    §Rollback), so replicas and restarts never reuse or lower it."""
 
     __tablename__ = "signed_documents"
 
@@ -156,3 +161,4 @@ class SignedDocumentRow(Base):
     issued_at: Mapped[int] = mapped_column(Integer)
     next_update: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(BigInteger, server_default="0")

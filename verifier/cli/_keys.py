@@ -6,32 +6,13 @@ import argparse
 import getpass
 import json
 import os
-from pathlib import Path
 
 from verifier._errors import KeyStoreError
 from verifier.cli._common import CliError
-from verifier.jose import ALGORITHMS
 from verifier.signing import generate_private_key, write_key_dir
 
-GENERATABLE = sorted(name for name, alg in ALGORITHMS.items() if not alg.legacy)
 
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    keys = commands.add_parser("keys", help="generate and inspect signing keys")
-    sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
-    gen = sub.add_parser("generate", help="write DIR/private.jwk, DIR/private.pem, DIR/jwks.json")
-    gen.add_argument("--alg", default="ES256", choices=GENERATABLE)
-    gen.add_argument("--out", required=True, type=Path, metavar="DIR")
-    gen.add_argument(
-        "--passphrase-env",
-        metavar="VAR",
-        help="encrypt private.pem with the passphrase in this environment variable",
-    )
-    gen.add_argument("--ask-passphrase", action="store_true", help="prompt for a passphrase")
-    gen.set_defaults(handler=_generate)
-
-
-def _generate(args: argparse.Namespace) -> int:
+def generate(args: argparse.Namespace) -> int:
     passphrase = None
     if args.passphrase_env:
         value = os.environ.get(args.passphrase_env)

@@ -13,11 +13,17 @@ import importlib
 import io
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from verifier._errors import CivicredError
 from verifier._report import VerificationReport
 from verifier.qr._report_eessi import report_to_eessi_dict
+
+
+def escape(text: str) -> str:
+    """ReportLab paragraph markup escaping of ``&``, ``<`` and ``>``, as
+    ``xml.sax.saxutils.escape`` does, without importing xml (and urllib) into every verifier."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

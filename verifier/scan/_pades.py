@@ -12,12 +12,9 @@ document modified after signing: pyHanko's coverage level and difference analysi
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import datetime as dt
 import importlib
 import io
-import logging
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -59,7 +56,11 @@ class PadesSignature:
 
 
 def _run(coro: Coroutine[Any, Any, _T]) -> _T:
-    """Run a coroutine to completion, also when the caller already runs an event loop."""
+    """Run a coroutine to completion, also when the caller already runs an event loop.
+    (asyncio is imported here, for PDFs only: it weighs on every verifier's start-up.)"""
+    import asyncio
+    import concurrent.futures
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -71,6 +72,8 @@ def _run(coro: Coroutine[Any, Any, _T]) -> _T:
 def _quiet() -> None:
     """pyHanko logs path-building failures with tracebacks; with no handler configured Python
     would print them to stderr. A NullHandler keeps them available to an app's own logging."""
+    import logging
+
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logger = logging.getLogger(name)
         if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):

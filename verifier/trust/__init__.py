@@ -6,7 +6,14 @@ against it (docs/trust-list.md). Ad-hoc trust in single signer certificates (``-
 ``verifier.qr.TrustedCertificates``.
 """
 
-from verifier.trust._bundle import BUNDLE_TYP, Bundle, StatusToken, build_bundle
+from verifier.trust._bundle import (
+    BUNDLE_TYP,
+    Bundle,
+    BundleIdentity,
+    StatusToken,
+    build_bundle,
+    peek_bundle,
+)
 from verifier.trust._dev_pki import (
     create_issuer_certificate,
     create_registry_certificate,
@@ -47,6 +54,7 @@ from verifier.trust._pki import (
     x5t_s256,
 )
 from verifier.trust._resolver import IssuerKeyResolver, JwksResolver, ResolvedKey
+from verifier.trust._rollback import ROLLBACK_CODE, SequenceWatermark, rollback_check
 from verifier.trust._snapshot import Authorization, TrustSnapshot
 from verifier.trust._trust_list import (
     TRUST_LIST_TYP,
@@ -61,11 +69,13 @@ __all__ = [
     "BUNDLE_TYP",
     "DOCUMENT_SIGNING_OID",
     "FRESHNESS_CODE",
+    "ROLLBACK_CODE",
     "STATUS_SIGNING_OID",
     "TRUST_LIST_TYP",
     "Accreditation",
     "Authorization",
     "Bundle",
+    "BundleIdentity",
     "CertificateEntry",
     "CertificateState",
     "CertificateUse",
@@ -79,6 +89,7 @@ __all__ = [
     "QrDocumentResolver",
     "ResolvedKey",
     "SdJwtVcTrustResolver",
+    "SequenceWatermark",
     "StatusListTrustResolver",
     "StatusToken",
     "TrustList",
@@ -96,6 +107,8 @@ __all__ = [
     "load_certificate",
     "load_pem_certificates",
     "parse_x5c",
+    "peek_bundle",
+    "rollback_check",
     "sign_registry_jws",
     "sign_trust_list",
     "validate_chain",

@@ -3,22 +3,25 @@
 Verification here: the outer ``civicred-bundle+jwt`` chains to the pinned root, the inner trust
 list verifies the same way, both ages are rated. The status and revocation lists are carried, not
 verified (verifier/status does that, with :meth:`Bundle.status_list_resolver`). Without a pin the
-embedded root is used on first use and a warning says so: never "valid" silently.
+embedded root proves nothing (anyone can make a root and sign a bundle with it): the bundle is
+still read, so a report can show every other check, but ``trust.root`` is ``undetermined`` and so
+is the outcome. Hostile input raises :class:`VerificationError` subclasses only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from cryptography import x509
 
-from verifier._errors import MalformedInput, UntrustedIssuer
+from verifier._errors import MalformedInput, UntrustedIssuer, VerificationError
 from verifier._report import Check, CheckResult, passed
 from verifier.jose import CompactJws
 from verifier.signing import Signer
+from verifier.trust._fields import numeric_date
 from verifier.trust._freshness import FreshnessPolicy
 from verifier.trust._model import CertificateEntry, Issuer
 from verifier.trust._pki import b64_der, cert_der, certificate_from_b64, x5t_s256
@@ -38,6 +41,14 @@ class StatusToken(NamedTuple):
     token: str
 
 
+class BundleIdentity(NamedTuple):
+    """Who a bundle says it comes from, read **before** verification: only to choose the pin to
+    verify it against (``iss`` of its trust list, ``None`` if unreadable; the embedded root)."""
+
+    iss: str | None
+    root: x509.Certificate
+
+
 def build_bundle(
     *,
     trust_list: str,
@@ -45,16 +56,23 @@ def build_bundle(
     signer: Signer,
     issued_at: datetime,
     next_update: datetime,
+    sequence: int | None = None,
     status_lists: Mapping[str, tuple[str, str]] | None = None,
     revocation_lists: Mapping[str, str] | None = None,
     type_metadata: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
-    """Sign a bundle (served for ``civicred bundle fetch``); ``trust_list`` exactly as served."""
+    """Sign a bundle (served for ``civicred bundle fetch``); ``trust_list`` exactly as served.
+
+    ``sequence`` numbers the registry's bundles: every bundle it signs gets a larger one, so a
+    verifier can refuse an older bundle than one it has seen (``trust.rollback``)."""
     if next_update <= issued_at:
         raise ValueError("next_update must be after issued_at")
-    payload = {
+    if sequence is not None and (type(sequence) is not int or sequence < 0):
+        raise ValueError("sequence must be a non-negative integer")
+    payload: dict[str, Any] = {
         "issued_at": int(issued_at.timestamp()),
         "next_update": int(next_update.timestamp()),
+        **({} if sequence is None else {"sequence": sequence}),
         "root": b64_der(root),
         "trust_list": trust_list,
         "status_lists": {
@@ -78,6 +96,16 @@ def _mapping(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return value
 
 
+def _sequence(payload: Mapping[str, Any]) -> int | None:
+    """The bundle's ``sequence`` (absent in bundles made before numbering: ``None``)."""
+    value = payload.get("sequence")
+    if value is None:
+        return None
+    if type(value) is not int or not 0 <= value < 2**63:
+        raise _bad("'sequence' is not a non-negative integer")
+    return value
+
+
 def _status_tokens(payload: Mapping[str, Any]) -> dict[str, StatusToken]:
     tokens: dict[str, StatusToken] = {}
     for uri, item in _mapping(payload, "status_lists").items():
@@ -90,10 +118,10 @@ def _status_tokens(payload: Mapping[str, Any]) -> dict[str, StatusToken]:
 
 
 def _numeric(payload: Mapping[str, Any], name: str) -> datetime:
-    value = payload.get(name)
-    if type(value) is not int or value < 0:
+    moment = numeric_date(payload.get(name))
+    if moment is None:
         raise _bad(f"{name!r} is not a NumericDate")
-    return datetime.fromtimestamp(value, UTC)
+    return moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +139,7 @@ class Bundle:
     revocation_lists: Mapping[str, str]
     type_metadata: Mapping[str, Mapping[str, Any]]
     token: str = field(repr=False)
+    sequence: int | None = None
 
     @classmethod
     def parse(
@@ -121,16 +150,19 @@ class Bundle:
         now: datetime,
         policy: FreshnessPolicy | None = None,
     ) -> Bundle:
-        """Verify ``token`` against the pinned ``root`` (``None``: trust on first use, warned)."""
+        """Verify ``token`` against the pinned ``root``.
+
+        ``root=None``: the bundle is checked against its own embedded root, which proves only
+        that it is consistent; ``trust.root`` is then UNDETERMINED (no pin, no trust)."""
         policy = policy or FreshnessPolicy()
-        embedded = _embedded_root(token)
+        embedded = peek_bundle(token).root
         if root is None:
             anchor, pinned = embedded, False
             pin_check = Check(
                 ROOT_CODE,
-                CheckResult.WARNING,
-                f"no pinned registry root: trusting the bundle's own root "
-                f"{x5t_s256(embedded)} on first use (configure --root)",
+                CheckResult.UNDETERMINED,
+                f"no pinned registry root: the bundle's own root {x5t_s256(embedded)} proves "
+                "nothing by itself (pin it: civicred bundle fetch, bundle pin, or --root)",
             )
         else:
             if cert_der(embedded) != cert_der(root):
@@ -167,7 +199,17 @@ class Bundle:
             dict(revocation_lists),
             dict(type_metadata),
             token,
+            _sequence(payload),
         )
+
+    @property
+    def iss(self) -> str:
+        """The registry's name: the embedded trust list's ``iss``."""
+        return self.snapshot.trust_list.iss
+
+    def with_check(self, check: Check) -> Bundle:
+        """This bundle with one more trust check (e.g. ``trust.rollback``) for the reports."""
+        return replace(self, checks=(*self.checks, check))
 
     @property
     def root_fingerprint(self) -> str:
@@ -191,7 +233,19 @@ class Bundle:
         return StatusListTrustResolver(self.snapshot, self.root, now=now)
 
 
-def _embedded_root(token: str) -> x509.Certificate:
-    """The payload's ``root`` (read before verification only to compare with the pin)."""
+def peek_bundle(token: str) -> BundleIdentity:
+    """The embedded root and trust-list ``iss``, **unverified**: only to pick the pin to verify
+    against (a pin store is keyed by them). Raises ``trust.bundle``/``input.*``/``trust.certificate``.
+    """
     payload = CompactJws.parse(token, what="bundle").payload_object(what="bundle payload")
-    return certificate_from_b64(payload.get("root"), what="bundle root")
+    root = certificate_from_b64(payload.get("root"), what="bundle root")
+    iss: str | None = None
+    inner = payload.get("trust_list")
+    if isinstance(inner, str):
+        try:
+            claimed = CompactJws.parse(inner, what="trust list").payload_object()
+        except VerificationError:
+            claimed = {}
+        value = claimed.get("iss") if isinstance(claimed, Mapping) else None
+        iss = value if isinstance(value, str) and value else None
+    return BundleIdentity(iss, root)

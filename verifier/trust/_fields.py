@@ -12,6 +12,8 @@ from verifier._errors import MalformedInput
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
 _CODE = "trust.list"
+#: 9999-12-31T23:59:59Z, the last instant a ``datetime`` holds: later NumericDates are hostile.
+MAX_NUMERIC_DATE = 253_402_300_799
 
 
 def bad(message: str) -> MalformedInput:
@@ -59,8 +61,18 @@ def read_int(data: Mapping[str, Any], name: str) -> int:
     return value
 
 
+def numeric_date(value: object) -> datetime | None:
+    """An RFC 7519 NumericDate (whole seconds, 1970 … 9999) as a UTC time, else ``None``."""
+    if type(value) is not int or not 0 <= value <= MAX_NUMERIC_DATE:
+        return None
+    return datetime.fromtimestamp(value, UTC)
+
+
 def read_numeric_date(data: Mapping[str, Any], name: str) -> datetime:
-    return datetime.fromtimestamp(read_int(data, name), UTC)
+    moment = numeric_date(data.get(name))
+    if moment is None:
+        raise bad(f"{name!r} is not a NumericDate (whole seconds, 1970 to 9999)")
+    return moment
 
 
 def read_date(data: Mapping[str, Any], name: str, *, optional: bool = False) -> date | None:
@@ -82,7 +94,7 @@ def read_instant(data: Mapping[str, Any], name: str, *, optional: bool = False) 
     if not isinstance(value, str) or _INSTANT.fullmatch(value) is None:
         raise bad(f"{name!r} is not an RFC 3339 UTC time (YYYY-MM-DDTHH:MM:SSZ)")
     try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return datetime.fromisoformat(value)  # the pattern above fixed the form: UTC ("Z")
     except ValueError:
         raise bad(f"{name!r} is not a valid time") from None
 

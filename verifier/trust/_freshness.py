@@ -38,7 +38,10 @@ class FreshnessPolicy:
 
     def deadline(self, issued_at: datetime, next_update: datetime | None = None) -> datetime:
         """When the data becomes stale: ``issued_at + max_age``, or ``next_update`` if earlier."""
-        limit = issued_at + self.max_age
+        try:
+            limit = issued_at + self.max_age
+        except OverflowError:  # dated near 9999-12-31: never fresh for longer than that
+            limit = datetime.max.replace(tzinfo=issued_at.tzinfo)
         return limit if next_update is None else min(limit, next_update)
 
     def classify(

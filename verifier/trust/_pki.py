@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.verification import (
@@ -75,8 +76,16 @@ def certificate_use(cert: x509.Certificate) -> CertificateUse | None:
 
 
 def public_key_of(cert: x509.Certificate) -> PublicKey:
-    """The certificate's key, if it is one the crypto policy knows (else ``trust.certificate``)."""
-    key = cert.public_key()
+    """The certificate's key, if it is one the crypto policy knows (else ``trust.certificate``).
+
+    A certificate parses before its key does: a corrupt or unknown key (curve, algorithm) is
+    ``trust.certificate`` too, never a crash."""
+    try:
+        key = cert.public_key()
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise UntrustedIssuer(
+            f"the certificate's public key is unusable: {exc}", code="trust.certificate"
+        ) from None
     if not isinstance(
         key,
         ec.EllipticCurvePublicKey
@@ -105,7 +114,7 @@ def load_certificate(data: bytes) -> x509.Certificate:
         if data.lstrip().startswith(b"-----BEGIN"):
             return x509.load_pem_x509_certificate(data)
         return x509.load_der_x509_certificate(data)
-    except ValueError as exc:
+    except (ValueError, x509.InvalidVersion) as exc:  # InvalidVersion is no ValueError
         raise MalformedInput(f"not an X.509 certificate: {exc}", code="trust.certificate") from None
 
 
@@ -113,7 +122,7 @@ def load_pem_certificates(data: bytes) -> tuple[x509.Certificate, ...]:
     """Every certificate of a PEM bundle (at least one)."""
     try:
         certs = tuple(x509.load_pem_x509_certificates(data))
-    except ValueError as exc:
+    except (ValueError, x509.InvalidVersion) as exc:
         raise MalformedInput(
             f"not a PEM certificate file: {exc}", code="trust.certificate"
         ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography import x509
@@ -18,6 +18,7 @@ from cryptography import x509
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws, sign_compact_json
 from verifier.signing import Signer
+from verifier.trust._fields import numeric_date
 from verifier.trust._freshness import FreshnessPolicy
 from verifier.trust._model import TrustList
 from verifier.trust._pki import parse_x5c, public_key_of, validate_chain, x5c_header
@@ -58,10 +59,9 @@ def verify_registry_jws(token: str, *, typ: str, root: x509.Certificate, what: s
     certs = parse_x5c(jws.header.get("x5c"))
     jws.verify(public_key_of(certs[0]), REGISTRY_ALGORITHMS)
     payload = jws.payload_object(what=f"{what} payload")
-    issued_at = payload.get("issued_at")
-    if type(issued_at) is not int or issued_at < 0:
+    signed_at = numeric_date(payload.get("issued_at"))
+    if signed_at is None:
         raise MalformedInput(f"{what} issued_at is not a NumericDate", code="trust.list")
-    signed_at = datetime.fromtimestamp(issued_at, UTC)
     chain = validate_chain(certs[0], certs[1:], root, at=signed_at, use="registry_signing")
     return RegistryJws(payload, chain, signed_at)
 
