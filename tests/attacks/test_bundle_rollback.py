@@ -36,7 +36,11 @@ def test_an_older_bundle_is_refused_once_a_newer_one_was_seen(tmp_path: Path) ->
         allocation = world.services.status.allocate(group_id="holder/museum")
         credential.write_text(
             world.services.credentials.issue(
-                "social-status", person, holder_jwk=None, now=now, status=allocation.claim()
+                "social-status",
+                person,
+                holder_jwk=None,
+                now=now,
+                status=allocation.reference.to_claim(),
             ).compact
         )
         publish(world)
