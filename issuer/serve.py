@@ -119,12 +119,11 @@ def serve(settings: IssuerSettings, env_file: Path | None = None) -> int:
         "issuer starting",
         extra={"host": settings.host, "port": settings.port, "workers": settings.workers},
     )
-    stopped_by: list[int] = []
 
-    def remember(signum: int, _frame: FrameType | None) -> None:
-        stopped_by.append(signum)  # uvicorn re-raises the signal it handled: it ends here
+    def stopped(_signum: int, _frame: FrameType | None) -> None:
+        """uvicorn re-raises the SIGTERM it handled once it has shut down: it ends here."""
 
-    previous = signal.signal(signal.SIGTERM, remember)
+    previous = signal.signal(signal.SIGTERM, stopped)
     try:
         uvicorn.run(
             APP_FACTORY,
@@ -143,7 +142,7 @@ def serve(settings: IssuerSettings, env_file: Path | None = None) -> int:
             import shutil
 
             shutil.rmtree(metrics_dir, ignore_errors=True)
-    log.info("issuer stopped", extra={"count": len(stopped_by)})
+    log.info("issuer stopped")
     return 0
 
 

@@ -19,6 +19,7 @@ from servicekit.observability import (
 )
 
 ACCESS_LOG = "issuer.access"
+log = logging.getLogger("issuer.operations")
 #: Never delayed nor worth a latency series of their own: probes and scrapes.
 OPERATIONAL_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
@@ -41,7 +42,12 @@ def install_operations(app: FastAPI, services: IssuerServices) -> None:
         duration=metrics.REQUEST_DURATION,
         access_log=logging.getLogger(ACCESS_LOG),
     )
-    add_shutdown_hook(app, services.close)
+    add_shutdown_hook(app, lambda: _close(services))
+
+
+def _close(services: IssuerServices) -> None:
+    services.close()
+    log.info("database connections closed")
 
 
 class DevDelayMiddleware:

@@ -140,6 +140,8 @@ def logging_config(level: str, *, fields: Iterable[str] = ()) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "level": level, "propagate": True},
             "uvicorn.error": {"handlers": [], "level": level, "propagate": True},
             "uvicorn.access": {"handlers": ["discard"], "propagate": False},
+            # Alembic narrates each schema inspection at INFO (readiness runs one per probe).
+            "alembic": {"handlers": [], "level": "WARNING", "propagate": True},
         },
     }
 

@@ -55,7 +55,7 @@ def exposition(scrape_time: Callable[[], Collector] | None = None) -> bytes:
 def metrics_endpoint(
     scrape_time: Callable[[], Collector] | None = None,
 ) -> Callable[[Request], Response]:
-    """A route handler answering :func:`exposition` as ``text/plain; version=0.0.4``."""
+    """A route handler answering :func:`exposition` in the Prometheus text format."""
 
     def metrics(_request: Request) -> Response:
         return Response(exposition(scrape_time), media_type=CONTENT_TYPE_LATEST)
