@@ -10,12 +10,12 @@ from servicekit.observability._health import (
     run_checks,
 )
 from servicekit.observability._logging import (
+    EXCEPTION_FIELD,
     REDACTED,
     REQUEST_FIELDS,
     SAFE_FIELDS,
     JsonFormatter,
     configure_logging,
-    describe_exception,
     logging_config,
     safe_value,
 )
@@ -28,34 +28,30 @@ from servicekit.observability._metrics import (
 )
 from servicekit.observability._requests import (
     DURATION_LABELS,
-    UNMATCHED_ROUTE,
     RequestObservationMiddleware,
-    route_template,
     status_class,
 )
 
 __all__ = [
     "DURATION_LABELS",
+    "EXCEPTION_FIELD",
     "MULTIPROCESS_DIR_VARIABLE",
     "OK",
     "REDACTED",
     "REQUEST_FIELDS",
     "SAFE_FIELDS",
-    "UNMATCHED_ROUTE",
     "Check",
     "JsonFormatter",
     "NotReady",
     "RequestObservationMiddleware",
     "add_shutdown_hook",
     "configure_logging",
-    "describe_exception",
     "exposition",
     "install_health",
     "logging_config",
     "metrics_endpoint",
     "multiprocess_mode",
     "prepare_multiprocess_dir",
-    "route_template",
     "run_checks",
     "safe_value",
     "status_class",

@@ -11,7 +11,8 @@ What cannot get in:
   ``extra={...}`` fields whose *names* are whitelisted (:data:`SAFE_FIELDS` plus what a service
   adds) and whose *values* are numbers, booleans or short strings without spaces; anything
   else is written ``"[redacted]"``. Ruff's ``G`` rules forbid formatting a message in the call.
-- **exception messages** (they quote inputs): an exception is its type and its frames.
+- **exception messages** (they quote inputs): an exception is its type and its frames
+  (:func:`servicekit.exception_summary`), from ``exc_info`` or the ``exception_summary`` field.
 - request bodies, query strings, raw paths, headers, tokens and codes are not fields at all.
 """
 
@@ -21,12 +22,11 @@ import json
 import logging
 import math
 import re
-import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import PurePath
 from typing import Any
 
+from servicekit._errors import exception_summary
 from servicekit.http import current_request_id
 
 #: The request fields of an access line, written at the top level of the object.
@@ -51,8 +51,10 @@ SAFE_FIELDS = frozenset(
     }
 )
 REDACTED = "[redacted]"
+#: A record attribute holding :func:`servicekit.exception_summary` of an exception that is not
+#: passed as ``exc_info`` (text formatters would print its message).
+EXCEPTION_FIELD = "exception_summary"
 _SAFE_TEXT = re.compile(r"[A-Za-z0-9_.:/{}#@=+,<>-]{0,200}")
-_MAX_FRAMES = 30
 
 
 class JsonFormatter(logging.Formatter):
@@ -82,8 +84,11 @@ class JsonFormatter(logging.Formatter):
                 extra[name] = value
         if extra:
             line["extra"] = extra
-        if record.exc_info and record.exc_info[0] is not None:
-            line["exception"] = describe_exception(record.exc_info[1])
+        summary = record.__dict__.get(EXCEPTION_FIELD)
+        if record.exc_info and record.exc_info[1] is not None:
+            summary = exception_summary(record.exc_info[1])
+        if isinstance(summary, dict):
+            line["exception"] = summary
         return json.dumps(line, ensure_ascii=True, separators=(",", ":"))
 
 
@@ -98,17 +103,6 @@ def safe_value(value: Any) -> Any:
     if isinstance(value, str) and _SAFE_TEXT.fullmatch(value):
         return value
     return REDACTED
-
-
-def describe_exception(exc: BaseException | None) -> dict[str, Any]:
-    """The exception's type and where it was raised (``file:line in function``), no message."""
-    if exc is None:
-        return {}
-    frames = [
-        f"{'/'.join(PurePath(f.filename).parts[-2:])}:{f.lineno} in {f.name}"
-        for f in traceback.extract_tb(exc.__traceback__)[-_MAX_FRAMES:]
-    ]
-    return {"type": type(exc).__qualname__, "frames": frames}
 
 
 def _request_id(record: logging.LogRecord) -> str | None:

@@ -13,17 +13,11 @@ import time
 from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-UNMATCHED_ROUTE = "unmatched"
+from servicekit.http import route_template
+
 #: The label names of the latency histogram this middleware observes.
 DURATION_LABELS = ("route", "method", "status_class")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-
-
-def route_template(scope: Scope) -> str:
-    """The matched route's path template (FastAPI and Starlette routes keep it in ``scope``)."""
-    route = scope.get("route")
-    template = getattr(route, "path_format", None) or getattr(route, "path", None)
-    return template if isinstance(template, str) else UNMATCHED_ROUTE
 
 
 def status_class(status: int) -> str:

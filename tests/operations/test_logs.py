@@ -155,3 +155,37 @@ def test_arguments_exception_messages_and_unlisted_fields_never_reach_a_line() -
 def test_unsafe_values_are_redacted(value: object) -> None:
     parsed = json.loads(JsonFormatter().format(record("m", outcome=value)))
     assert parsed["extra"]["outcome"] in (REDACTED, None)
+
+
+def test_an_unhandled_exception_is_logged_by_route_type_and_frames_only() -> None:
+    import io
+
+    from fastapi import FastAPI
+
+    from servicekit.http import install_error_handling
+    from servicekit.local import asgi_client
+
+    app = FastAPI()
+
+    @app.get("/people/{person}")
+    def crash(person: str) -> None:
+        raise RuntimeError(f"no record for {person} (Peeters)")
+
+    install_error_handling(app)
+    sink = io.StringIO()
+    handler = logging.StreamHandler(sink)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("servicekit.http")
+    logger.addHandler(handler)
+    try:
+        response = asgi_client(app).get(f"/people/{NATIONAL_NUMBER}")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 500
+    output = sink.getvalue()
+    assert NATIONAL_NUMBER not in output and "Peeters" not in output
+    (line,) = [json.loads(text) for text in output.splitlines()]
+    assert line["route"] == "/people/{person}" and line["method"] == "GET"
+    assert line["request_id"] == response.headers["X-Request-ID"]
+    assert line["exception"]["type"] == "RuntimeError"
+    assert line["exception"]["frames"][-1].endswith("in crash")
