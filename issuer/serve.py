@@ -11,6 +11,8 @@ exits 0.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -19,7 +21,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from issuer.keyring import Keyring, KeyringProblem
-from issuer.settings import IssuerSettings, SettingsInvalid, load_settings
+from issuer.settings import ENV_FILE_VARIABLE, IssuerSettings, SettingsInvalid, load_settings
 from servicekit.observability import (
     MULTIPROCESS_DIR_VARIABLE,
     configure_logging,
@@ -107,9 +109,7 @@ def serve(settings: IssuerSettings, env_file: Path | None = None) -> int:
 
     configure_logging(settings.log_level, fields=LOG_FIELDS)
     if env_file is not None:  # the workers read the same file
-        import os
-
-        os.environ["CIVICRED_ISSUER_ENV_FILE"] = str(env_file.resolve())
+        os.environ[ENV_FILE_VARIABLE] = str(env_file.resolve())
     metrics_dir = _prepare_metrics(settings)
     if settings.migrate_on_start:
         migrate(settings)
@@ -139,8 +139,6 @@ def serve(settings: IssuerSettings, env_file: Path | None = None) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         if metrics_dir is not None:
-            import shutil
-
             shutil.rmtree(metrics_dir, ignore_errors=True)
     log.info("issuer stopped")
     return 0
@@ -148,8 +146,6 @@ def serve(settings: IssuerSettings, env_file: Path | None = None) -> int:
 
 def _prepare_metrics(settings: IssuerSettings) -> Path | None:
     """Multi-process metrics for several workers; returns a temporary directory to remove."""
-    import os
-
     given = settings.metrics_dir or (
         Path(os.environ[MULTIPROCESS_DIR_VARIABLE])
         if os.environ.get(MULTIPROCESS_DIR_VARIABLE)
