@@ -5,12 +5,18 @@ DEV-ONLY keys generated on first run, sample credentials issued, published and v
 through the registry's bundle; then both keep serving until Ctrl-C (``--once`` stops at once).
 ``civicred samples --out DIR`` does the same once and writes the samples into ``DIR``.
 ``civicred pdf render|batch`` renders signed PDF documents (issuer/documents, docs/documents.md).
+``civicred issuer serve|migrate|check`` runs the issuer as a service (issuer/serve.py,
+docs/issuer-operations.md); ``python -m issuer serve|migrate|check`` is the same.
+
+Nothing heavy is imported here: each handler imports what it runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
 
 from issuer.documents._cli import register as register_pdf
 
@@ -61,3 +67,77 @@ def _samples(args: argparse.Namespace) -> int:
         issuer_port=args.issuer_port,
         serve=False,
     )
+
+
+def register_issuer(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    issuer = commands.add_parser("issuer", help="the issuer service (serve, migrate, check)")
+    sub = issuer.add_subparsers(dest="issuer_command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="serve the issuer HTTP API (uvicorn)")
+    serve.add_argument("--host", help="address to listen on (setting HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (setting PORT, default 8701)")
+    serve.add_argument("--workers", type=int, help="worker processes (setting WORKERS, default 1)")
+    serve.set_defaults(handler=_serve)
+    migrate = sub.add_parser("migrate", help="bring the database schema to the newest revision")
+    migrate.set_defaults(handler=_migrate)
+    check = sub.add_parser("check", help="validate the settings and the keys, then exit")
+    check.set_defaults(handler=_check)
+    for command in (serve, migrate, check):
+        command.add_argument(
+            "--env-file",
+            type=Path,
+            metavar="FILE",
+            help="settings file (KEY=value lines; also CIVICRED_ISSUER_ENV_FILE)",
+        )
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    names = ("host", "port", "workers")
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from issuer import serve
+
+    try:
+        settings = serve.checked_settings(args.env_file, **_overrides(args))
+        return serve.serve(settings, args.env_file)
+    except serve.StartupRefused as exc:
+        return serve.report_refusal("serve", exc.problems)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from issuer import serve
+    from issuer.settings import SettingsInvalid, load_settings
+
+    try:
+        settings = load_settings(args.env_file)
+    except SettingsInvalid as exc:
+        return serve.report_refusal("migrate", exc.problems)
+    try:
+        before, head = serve.migrate(settings)
+    except Exception as exc:  # one line, no traceback: the URL may hold a password
+        print(f"civicred issuer migrate: database: failed ({type(exc).__name__})", file=sys.stderr)
+        return serve.EXIT_FAILURE
+    print(f"database schema at {head} (was {before or 'empty'})")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from issuer import serve
+
+    try:
+        settings = serve.checked_settings(args.env_file)
+    except serve.StartupRefused as exc:
+        return serve.report_refusal("check", exc.problems)
+    mode = "dev mode" if settings.dev_mode else "production"
+    print(f"settings and keys ok ({mode}); credential issuer {settings.credential_issuer}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m issuer serve|migrate|check``: the ``civicred issuer`` commands without the
+    entry point (useful before the package metadata is reinstalled)."""
+    parser = argparse.ArgumentParser(prog="civicred")
+    register_issuer(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["issuer", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.handler(args))

@@ -52,6 +52,10 @@ class RegistryClient:
         )
         return x509.load_pem_x509_certificates(response.content)
 
+    def set_credential_issuer(self, issuer_id: str, url: str) -> None:
+        """Record ``url`` as the issuer's ``credential_issuer`` (the ``iss`` verifiers match)."""
+        self._call("PATCH", f"/admin/issuers/{issuer_id}", json={"credential_issuer": url})
+
     def activate(self, x5t: str) -> None:
         self._call("POST", f"/admin/certificates/{x5t}/activate")
 

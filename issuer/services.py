@@ -37,9 +37,13 @@ class IssuerServices:
         document_signer: Signer,
         status_signer: Signer,
         authorize: Authorize | None = None,
+        migrate: bool = True,
     ) -> IssuerServices:
+        """``migrate=False``: the schema is someone else's job (``civicred issuer migrate``);
+        nothing here connects to the database."""
         db = Database(settings.database_url)
-        db.migrate()
+        if migrate:
+            db.migrate()
         return cls(
             settings=settings,
             db=db,
@@ -50,3 +54,7 @@ class IssuerServices:
             revocation=JtiRevocationService(db, settings, status_signer, clock=wall_clock),
             credentials=CredentialIssuer(settings.credential_issuer, document_signer, authorize),
         )
+
+    def close(self) -> None:
+        """Release the database connections (at shutdown)."""
+        self.db.dispose()

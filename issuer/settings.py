@@ -1,40 +1,267 @@
-"""The issuer's one settings class (environment prefix ``CIVICRED_ISSUER_``)."""
+"""The issuer's one settings class (environment prefix ``CIVICRED_ISSUER_``, optional ``.env``).
+
+Production is the default: every development convenience (http on loopback, DEV-ONLY tokens and
+keys, the dev login, the request-delay hook) needs ``dev_mode``, and ``dev_mode`` itself is
+refused unless the service is on a loopback address. docs/issuer-operations.md lists every
+setting with its production rule.
+
+**One source of URLs.** ``public_base_url`` is where wallets and verifiers reach this service.
+The credential issuer identifier (OpenID4VCI 1.0 §12.2.1: the URL the metadata is served under,
+and the ``iss`` of every credential) *is* that URL: :attr:`IssuerSettings.credential_issuer`. Every
+other URL (endpoints, status and revocation list URIs) comes from :meth:`IssuerSettings.endpoint`
+or :meth:`IssuerSettings.well_known`. There is no setting that could disagree with them.
+"""
 
 from __future__ import annotations
 
+import os
+from ipaddress import ip_address
 from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: DEV ONLY: the issuer's admin token when CIVICRED_ISSUER_ADMIN_TOKENS is not set.
+ENV_PREFIX = "CIVICRED_ISSUER_"
+#: Names a settings file (``KEY=value`` lines, the ``.env`` format) read under the environment.
+ENV_FILE_VARIABLE = f"{ENV_PREFIX}ENV_FILE"
+#: DEV ONLY: the issuer's admin token in dev mode when CIVICRED_ISSUER_ADMIN_TOKENS is not set.
 DEV_ADMIN_TOKEN = "dev-issuer-token-DEV-ONLY"  # noqa: S105
 #: DEV ONLY: the registry's default admin token (trust_registry.settings), used to ask it for
-#: certificates and to push lists when CIVICRED_ISSUER_REGISTRY_ADMIN_TOKEN is not set.
+#: certificates and to push lists in dev mode when CIVICRED_ISSUER_REGISTRY_ADMIN_TOKEN is not set.
 DEV_REGISTRY_ADMIN_TOKEN = "dev-admin-token-DEV-ONLY"  # noqa: S105
+#: Admin tokens shorter than this are refused outside dev mode (guessable).
+MIN_ADMIN_TOKEN_LENGTH = 32
+_DEV_TOKENS = frozenset({DEV_ADMIN_TOKEN, DEV_REGISTRY_ADMIN_TOKEN})
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost``, ``*.localhost`` (RFC 6761 §6.3) or a loopback IP address."""
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _problem(message: str, **context: Any) -> PydanticCustomError:
+    return PydanticCustomError("issuer_setting", message, context)
+
+
+def _dev_mode(info: ValidationInfo) -> bool:
+    """``dev_mode`` as validated (it is declared first); a broken value counts as production."""
+    return info.data.get("dev_mode") is True
 
 
 class IssuerSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CIVICRED_ISSUER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="forbid", env_file_encoding="utf-8"
+    )
 
+    #: Development conveniences on a loopback address only (``civicred demo`` sets it).
+    dev_mode: bool = False
+    #: Where wallets and verifiers reach this service: ``https://host[:port][/path]``; http only
+    #: for a loopback host in dev mode. It is the credential issuer identifier.
+    public_base_url: str
     database_url: str = "sqlite:///var/issuer/issuer.db"
-    #: The ``iss`` of our credentials, as registered in the trust registry.
-    credential_issuer: str = "https://issuer.civicred.localhost"
-    #: Where this service is reachable; status-list URIs are built from it.
-    public_base_url: str = "http://127.0.0.1:8701"
     issuer_id: str = "BE:CBSS"
+    #: ``<keys_dir>/document_signing/`` and ``<keys_dir>/status_signing/``: ``private.jwk`` (or
+    #: ``private.pem``) and ``chain.pem`` each.
     keys_dir: Path = Path("var/issuer/keys")
+    #: The trust registry (certificates for DEV-ONLY keys, pushed lists).
     registry_url: str = "http://127.0.0.1:8700"
-    #: The bearer token this issuer presents to the registry's admin API. DEV default.
-    registry_admin_token: SecretStr = SecretStr(DEV_REGISTRY_ADMIN_TOKEN)
+    #: The bearer token this issuer presents to the registry's admin API (dev default in dev mode).
+    registry_admin_token: SecretStr | None = None
     #: Bearer tokens accepted on the issuer's ``/admin`` (JSON list in the environment); the
-    #: audit actor is ``admin#<index>``. DEV default.
-    admin_tokens: list[SecretStr] = Field(default_factory=lambda: [SecretStr(DEV_ADMIN_TOKEN)])
+    #: audit actor is ``admin#<index>``. Empty: the admin API refuses everyone.
+    admin_tokens: list[SecretStr] = Field(default_factory=list)
+    #: The dev login of the authorization flow (no real authentication): dev mode only.
+    dev_login: bool = False
+    #: Test hook: every request but health and metrics waits this long first (dev mode only).
+    dev_request_delay_seconds: float = Field(default=0.0, ge=0, le=60)
+
+    # -- status lists ----------------------------------------------------------------------------
     #: Entries per status list: large and fixed-size for herd privacy (ARF Topic 7).
-    status_list_size: int = 1 << 20
+    status_list_size: int = Field(default=1 << 20, gt=0)
     #: A list is closed for new allocations once this share of it is used.
-    status_list_fill_limit: float = 0.5
-    status_list_ttl_seconds: int = 3600
-    status_list_validity_seconds: int = 24 * 3600
+    status_list_fill_limit: float = Field(default=0.5, gt=0, le=1)
+    status_list_ttl_seconds: int = Field(default=3600, gt=0)
+    status_list_validity_seconds: int = Field(default=24 * 3600, gt=0)
     #: jtis per paper-document revocation list (size-limited lists, EHIC PDF QR PoC §2.3.2).
-    revocation_list_capacity: int = 10_000
+    revocation_list_capacity: int = Field(default=10_000, gt=0)
+
+    # -- serving ---------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(default=8701, ge=1, le=65535)
+    #: Worker processes (uvicorn multi-process mode above 1; metrics aggregated across them).
+    workers: int = Field(default=1, ge=1, le=64)
+    #: How long in-flight requests may run on after SIGTERM before they are cancelled.
+    graceful_shutdown_seconds: float = Field(default=30.0, ge=0)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    #: Where worker processes keep their metric files (``PROMETHEUS_MULTIPROC_DIR``); emptied
+    #: at start. Unset with ``workers > 1``: a fresh temporary directory.
+    metrics_dir: Path | None = None
+    #: Bring the schema to the newest revision before serving (else ``civicred issuer migrate``).
+    migrate_on_start: bool = False
+    #: Each readiness check (database, keys) must answer within this time.
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_base_url(cls, value: str, info: ValidationInfo) -> str:
+        parts = urlsplit(value)
+        if not parts.hostname or parts.scheme not in ("http", "https"):
+            raise _problem("must be an absolute https URL (got '{value}')", value=value)
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise _problem("must have no credentials, query or fragment")
+        loopback = is_loopback(parts.hostname)
+        if parts.scheme == "http" and not (loopback and _dev_mode(info)):
+            raise _problem("must use https (http only for a loopback host in dev mode)")
+        if _dev_mode(info) and not loopback:
+            raise _problem(
+                "dev mode is refused for a public host ({host}): use a loopback address",
+                host=parts.hostname,
+            )
+        return value.rstrip("/")
+
+    @field_validator("registry_url")
+    @classmethod
+    def _registry_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        loopback = is_loopback(parts.hostname or "")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise _problem("must use https (http only for a loopback host)")
+        return value.rstrip("/")
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str, info: ValidationInfo) -> str:
+        if _dev_mode(info) and not is_loopback(value):
+            raise _problem(
+                "dev mode serves on a loopback address only (got '{value}')", value=value
+            )
+        return value
+
+    @field_validator("admin_tokens")
+    @classmethod
+    def _admin_tokens(cls, value: list[SecretStr], info: ValidationInfo) -> list[SecretStr]:
+        if _dev_mode(info):
+            return value or [SecretStr(DEV_ADMIN_TOKEN)]
+        for token in value:
+            secret = token.get_secret_value()
+            if secret in _DEV_TOKENS:
+                raise _problem("a DEV-ONLY token is refused outside dev mode")
+            if len(secret) < MIN_ADMIN_TOKEN_LENGTH:
+                raise _problem(
+                    "tokens must have at least {n} characters outside dev mode",
+                    n=MIN_ADMIN_TOKEN_LENGTH,
+                )
+        return value
+
+    @field_validator("registry_admin_token")
+    @classmethod
+    def _registry_admin_token(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        if _dev_mode(info):
+            return value or SecretStr(DEV_REGISTRY_ADMIN_TOKEN)
+        if value is not None and value.get_secret_value() in _DEV_TOKENS:
+            raise _problem("a DEV-ONLY token is refused outside dev mode")
+        return value
+
+    @field_validator("dev_login")
+    @classmethod
+    def _dev_login(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not _dev_mode(info):
+            raise _problem("the dev login needs dev mode (never in production)")
+        return value
+
+    @field_validator("dev_request_delay_seconds")
+    @classmethod
+    def _delay(cls, value: float, info: ValidationInfo) -> float:
+        if value and not _dev_mode(info):
+            raise _problem("the request-delay hook needs dev mode (never in production)")
+        return value
+
+    # -- URLs: the only way to build one ---------------------------------------------------------
+    @property
+    def credential_issuer(self) -> str:
+        """The credential issuer identifier (OpenID4VCI 1.0 §12.2.1) and ``iss``."""
+        return self.public_base_url
+
+    def endpoint(self, path: str) -> str:
+        """The public URL of ``path`` on this service (``"token"`` or ``"/token"``)."""
+        return f"{self.public_base_url}/{path.lstrip('/')}"
+
+    def well_known(self, name: str) -> str:
+        """``/.well-known/<name>`` inserted between host and path (RFC 8615; OpenID4VCI 1.0
+        §12.2.2, RFC 8414 §3): ``https://h/.well-known/openid-credential-issuer/tenant``."""
+        parts = urlsplit(self.public_base_url)
+        return f"{parts.scheme}://{parts.netloc}/.well-known/{name}{parts.path}"
+
+    def uses_dev_secrets(self) -> bool:
+        tokens = [*self.admin_tokens, *filter(None, [self.registry_admin_token])]
+        return any(t.get_secret_value() in _DEV_TOKENS for t in tokens)
+
+
+class SettingsInvalid(ValueError):
+    """The settings cannot be used; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_settings(env_file: Path | None = None, **overrides: Any) -> IssuerSettings:
+    """The settings from the environment, ``env_file`` (else ``$CIVICRED_ISSUER_ENV_FILE``) and
+    ``overrides`` (command-line options), in increasing priority.
+
+    Raises :class:`SettingsInvalid` naming each problem by its environment variable; an unknown
+    ``CIVICRED_ISSUER_*`` variable is a problem too (a typo must not fall back to a default).
+    """
+    if env_file is None and os.environ.get(ENV_FILE_VARIABLE):
+        env_file = Path(os.environ[ENV_FILE_VARIABLE])
+    problems = [f"{name}: {_unknown_hint(name)}" for name in _unknown_variables()]
+    if env_file is not None and not env_file.is_file():
+        problems.append(f"{ENV_FILE_VARIABLE}: {env_file} is not a readable file")
+        env_file = None
+    try:
+        settings = IssuerSettings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        problems.extend(describe(exc))
+        settings = None
+    if problems or settings is None:
+        raise SettingsInvalid(problems)
+    return settings
+
+
+def describe(error: ValidationError) -> list[str]:
+    """One line per problem: ``CIVICRED_ISSUER_PUBLIC_BASE_URL: must use https (…)``."""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False):
+        field = str(item["loc"][0]).upper() if item["loc"] else ""
+        name = field if field.startswith(ENV_PREFIX) else f"{ENV_PREFIX}{field}"
+        message = item["msg"]
+        if item["type"] == "missing":
+            message = "required"
+        elif item["type"] == "extra_forbidden":
+            message = _unknown_hint(field)
+        lines.append(f"{name}: {message}")
+    return lines
+
+
+def _unknown_variables() -> list[str]:
+    known = {f"{ENV_PREFIX}{name.upper()}" for name in IssuerSettings.model_fields}
+    known.add(ENV_FILE_VARIABLE)
+    return sorted(n for n in os.environ if n.startswith(ENV_PREFIX) and n not in known)
+
+
+def _unknown_hint(name: str) -> str:
+    if name.upper().removeprefix(ENV_PREFIX) == "CREDENTIAL_ISSUER":
+        return "unknown setting (the credential issuer identifier is public_base_url)"
+    return "unknown setting"

@@ -68,14 +68,18 @@ def running_world(
         workdir / "registry", registry_port, log=workdir / "registry.log"
     ) as registry_url:
         settings = IssuerSettings(
+            dev_mode=True,  # DEV-ONLY keys and tokens, http on loopback
             database_url=f"sqlite:///{workdir / 'issuer' / 'issuer.db'}",
             keys_dir=workdir / "issuer" / "keys",
-            public_base_url=f"http://127.0.0.1:{issuer_port}",
+            public_base_url=f"http://{LOCALHOST}:{issuer_port}",
             registry_url=registry_url,
         )
+        assert settings.registry_admin_token is not None  # the dev default in dev mode
         client = RegistryClient(
             settings.registry_url, settings.registry_admin_token.get_secret_value()
         )
+        # The registry lists this issuer under the URL it really serves (the iss verifiers match).
+        client.set_credential_issuer(settings.issuer_id, settings.credential_issuer)
         keyring = Keyring.load_or_create(
             settings.keys_dir, issuer_id=settings.issuer_id, registry=client
         )

@@ -16,7 +16,9 @@ data.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Mapping
+from pathlib import PurePath
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -56,3 +58,16 @@ class InvalidToken(Forbidden):
 
     error = "invalid_token"
     headers = MappingProxyType({"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+MAX_FRAMES = 30
+
+
+def exception_summary(exc: BaseException) -> dict[str, object]:
+    """What a log may say about ``exc``: its type and where it was raised (``dir/file.py:line in
+    function``, innermost last) — never its message, which may quote personal data or secrets."""
+    frames = [
+        f"{'/'.join(PurePath(f.filename).parts[-2:])}:{f.lineno} in {f.name}"
+        for f in traceback.extract_tb(exc.__traceback__)[-MAX_FRAMES:]
+    ]
+    return {"type": type(exc).__qualname__, "frames": frames}

@@ -65,7 +65,7 @@ class JtiRevocationService:
         list_id = secrets.token_hex(8)
         row = RevocationListRow(
             id=list_id,
-            uri=f"{self._settings.public_base_url.rstrip('/')}/revocation/{list_id}",
+            uri=self._settings.endpoint(f"revocation/{list_id}"),
             capacity=self._settings.revocation_list_capacity,
             assigned=0,
             open=True,

@@ -128,7 +128,7 @@ class StatusService:
         list_id = secrets.token_hex(8)
         row = StatusListRow(
             id=list_id,
-            uri=f"{self._settings.public_base_url.rstrip('/')}/status/{list_id}",
+            uri=self._settings.endpoint(f"status/{list_id}"),
             bits=2,
             size=self._settings.status_list_size,
             allocated=0,

@@ -1,5 +1,6 @@
 """HTTP plumbing shared by the issuer and the registry (FastAPI): the one error handler and JSON
-error body, request ids, admin bearer-token authentication, ETag / ``If-None-Match`` caching."""
+error body, request ids, admin bearer-token authentication, ETag / ``If-None-Match`` caching,
+route templates for logs and metrics."""
 
 from servicekit.http._auth import authenticate_admin
 from servicekit.http._body import error_response
@@ -15,10 +16,12 @@ from servicekit.http._request_id import (
     accepted_request_id,
     current_request_id,
 )
+from servicekit.http._routes import UNMATCHED_ROUTE, route_template
 
 __all__ = [
     "HTTP_STATUS_CODES",
     "REQUEST_ID_HEADER",
+    "UNMATCHED_ROUTE",
     "RequestIdMiddleware",
     "accepted_request_id",
     "authenticate_admin",
@@ -28,5 +31,6 @@ __all__ = [
     "error_response",
     "etag_matches",
     "install_error_handling",
+    "route_template",
     "strong_etag",
 ]

@@ -24,6 +24,7 @@ from starlette.responses import Response
 from servicekit._errors import ServiceError
 from servicekit.http._body import error_response
 from servicekit.http._request_id import RequestIdMiddleware
+from servicekit.http._routes import route_template
 
 log = logging.getLogger("servicekit.http")
 
@@ -62,13 +63,20 @@ def install_error_handling(
 
     def respond(request: Request, exc: ServiceError) -> Response:
         if exc.status_code >= 500:
+            route = route_template(request.scope)
             log.warning(
                 "%s %s → %d %s (request %s)",
                 request.method,
-                request.url.path,
+                route,
                 exc.status_code,
                 exc.error,
                 _request_id(request),
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "status": exc.status_code,
+                    "error": exc.error,
+                },
             )
         return error_response(
             exc.status_code,

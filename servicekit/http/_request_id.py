@@ -4,7 +4,7 @@ The id is echoed in the ``X-Request-ID`` response header and in every error body
 ``request.state.request_id`` and in :func:`current_request_id` (for log records). Requests that
 fail with an exception nobody handled end here too: the client gets a 500 in the one JSON error
 shape, the log gets the exception's type and frames — not its message, which may hold personal
-data.
+data — and the route template, not the raw path.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import traceback
 from contextvars import ContextVar
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicekit._errors import exception_summary
 from servicekit.http._body import error_response
+from servicekit.http._routes import route_template
 
 REQUEST_ID_HEADER = "X-Request-ID"
 #: What we accept from a client or a load balancer: printable token characters, bounded length
@@ -70,14 +71,16 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception as exc:
-            frames = "".join(traceback.format_tb(exc.__traceback__))
+            summary = exception_summary(exc)
+            route = route_template(scope)
             log.error(
                 "unhandled %s in %s %s (request %s)\n%s",
-                type(exc).__name__,
+                summary["type"],
                 scope.get("method"),
-                scope.get("path"),
+                route,
                 request_id,
-                frames,
+                "\n".join(summary["frames"]),  # type: ignore[arg-type]
+                extra={"method": scope.get("method"), "route": route, "exception_summary": summary},
             )
             if started:  # the status line is out: nothing better to do than cut the response
                 raise

@@ -6,7 +6,16 @@ from servicekit.storage._database import (
     make_engine,
     migrate,
     run_migrations,
+    schema_revisions,
 )
 from servicekit.storage._types import UtcDateTime
 
-__all__ = ["Database", "Migrations", "UtcDateTime", "make_engine", "migrate", "run_migrations"]
+__all__ = [
+    "Database",
+    "Migrations",
+    "UtcDateTime",
+    "make_engine",
+    "migrate",
+    "run_migrations",
+    "schema_revisions",
+]

@@ -16,7 +16,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,13 +67,36 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine, migrations: Migrations) -> None:
-    """Bring the schema to the newest revision (Alembic ``upgrade head``) in one transaction."""
+    """Bring the schema to the newest revision (Alembic ``upgrade head``) in one transaction.
+
+    On PostgreSQL the transaction first takes an advisory lock named after the version table, so
+    replicas that start together migrate one after the other (the later ones find the schema at
+    head and do nothing). SQLite's ``BEGIN IMMEDIATE`` serialises them already.
+    """
     config = Config()
     config.set_main_option("script_location", migrations.script_location)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                {"name": f"civicred-migrate:{migrations.version_table}"},
+            )
         config.attributes["connection"] = connection
         config.attributes["version_table"] = migrations.version_table
         command.upgrade(config, "head")
+
+
+def schema_revisions(connection: Connection, migrations: Migrations) -> tuple[str | None, str]:
+    """``(current, head)``: the revision the database is at (``None``: never migrated) and the
+    newest revision of the service's scripts."""
+    context = MigrationContext.configure(
+        connection, opts={"version_table": migrations.version_table}
+    )
+    config = Config()
+    config.set_main_option("script_location", migrations.script_location)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None, "a service has at least one migration"
+    return context.get_current_revision(), head
 
 
 def run_migrations(metadata: MetaData) -> None:
@@ -100,6 +125,16 @@ class Database:
 
     def migrate(self) -> None:
         migrate(self.engine, self.migrations)
+
+    def schema_revisions(self) -> tuple[str | None, str]:
+        """``(current, head)`` (see :func:`schema_revisions`); connects to the database."""
+        with self.engine.connect() as connection:
+            return schema_revisions(connection, self.migrations)
+
+    def ping(self) -> None:
+        """A real round trip (``SELECT 1``); raises the driver's error when it fails."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -10,7 +10,7 @@ from issuer.services import IssuerServices
 from issuer.settings import IssuerSettings
 from verifier.signing import LocalSigner, generate_private_key
 
-TOKEN = "test-admin-token"
+TOKEN = "test-admin-token-at-least-32-characters"
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def services(tmp_path: Path) -> IssuerServices:
         database_url=f"sqlite:///{tmp_path / 'issuer.db'}",
         status_list_size=2048,
         admin_tokens=[TOKEN],
-        public_base_url="http://testserver",
+        public_base_url="https://testserver",
     )
     signer = LocalSigner(generate_private_key("ES256"))
     return IssuerServices.build(settings, document_signer=signer, status_signer=signer)

@@ -23,7 +23,7 @@ from .conftest import TOKEN
 @pytest.fixture
 async def client(services: IssuerServices):  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=create_app(services))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
         yield c
 
 
@@ -32,7 +32,7 @@ async def test_status_list_served_as_jwt_and_cwt(
     client: httpx.AsyncClient, services: IssuerServices
 ) -> None:
     a = services.status.allocate()
-    path = a.uri.removeprefix("http://testserver")
+    path = a.uri.removeprefix("https://testserver")
     jwt = await client.get(path)
     assert jwt.status_code == 200
     assert jwt.headers["content-type"] == STATUS_LIST_JWT_MEDIA_TYPE
@@ -61,7 +61,7 @@ async def test_revocation_requires_admin_and_flips_the_list(
     )
     assert bad.status_code == 422
     # nothing changed so far
-    token = (await client.get(a.uri.removeprefix("http://testserver"))).text
+    token = (await client.get(a.uri.removeprefix("https://testserver"))).text
     key = services.status_signer.public_key()
     now = int(services.status.published(a.list_id).published_at.timestamp())  # type: ignore[union-attr]
     decoded = decode_status_list_jwt(
@@ -72,7 +72,7 @@ async def test_revocation_requires_admin_and_flips_the_list(
         url, json={"status": "invalid"}, headers={"Authorization": f"Bearer {TOKEN}"}
     )
     assert ok.status_code == 204
-    token = (await client.get(a.uri.removeprefix("http://testserver"))).text
+    token = (await client.get(a.uri.removeprefix("https://testserver"))).text
     decoded = decode_status_list_jwt(
         token, key=key, policy=CREDENTIAL_ALGORITHMS, expected_uri=a.uri, now=now
     )
@@ -95,7 +95,7 @@ async def test_status_and_revocation_lists_are_conditional_per_representation(
 ) -> None:
     """Strong ETag per representation (JWT ≠ CWT), weak comparison, lists and ``*``; the 304
     repeats ETag, Cache-Control and Vary; max-age is the ttl, never past the token's exp."""
-    path = services.status.allocate().uri.removeprefix("http://testserver")
+    path = services.status.allocate().uri.removeprefix("https://testserver")
     jwt = await client.get(path)
     cwt = await client.get(path, headers={"Accept": STATUS_LIST_CWT_MEDIA_TYPE})
     assert jwt.headers["etag"] != cwt.headers["etag"]
@@ -115,10 +115,10 @@ async def test_status_and_revocation_lists_are_conditional_per_representation(
     assert other.status_code == 200 and other.content == cwt.content
 
     assignment = services.revocation.assign()
-    revocation = await client.get(assignment.rid.removeprefix("http://testserver"))
+    revocation = await client.get(assignment.rid.removeprefix("https://testserver"))
     assert revocation.status_code == 200 and revocation.headers["content-type"] == "application/jwt"
     cached = await client.get(
-        assignment.rid.removeprefix("http://testserver"),
+        assignment.rid.removeprefix("https://testserver"),
         headers={"If-None-Match": revocation.headers["etag"]},
     )
     assert cached.status_code == 304 and cached.headers["etag"] == revocation.headers["etag"]
@@ -129,15 +129,15 @@ async def test_max_age_never_reaches_past_the_token_exp(tmp_path) -> None:  # ty
     settings = IssuerSettings(
         database_url=f"sqlite:///{tmp_path / 'short.db'}",
         status_list_size=2048,
-        public_base_url="http://testserver",
+        public_base_url="https://testserver",
         status_list_ttl_seconds=3600,
         status_list_validity_seconds=600,  # a token valid for less than its ttl
     )
     signer = LocalSigner(generate_private_key("ES256"))
     services = IssuerServices.build(settings, document_signer=signer, status_signer=signer)
-    path = services.status.allocate().uri.removeprefix("http://testserver")
+    path = services.status.allocate().uri.removeprefix("https://testserver")
     transport = httpx.ASGITransport(app=create_app(services))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
         max_age = int((await c.get(path)).headers["cache-control"].rsplit("=", 1)[1])
     assert 590 <= max_age <= 600
 

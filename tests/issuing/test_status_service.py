@@ -16,6 +16,7 @@ from verifier.signing import LocalSigner, generate_private_key
 from verifier.status import TokenStatus, decode_status_list_cwt, decode_status_list_jwt
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+BASE_URL = "https://issuer.example"
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def signer() -> LocalSigner:
 
 def make_service(url: str, signer: LocalSigner, **overrides: object) -> StatusService:
     options: dict[str, object] = {"status_list_size": 4096, **overrides}
-    settings = IssuerSettings(database_url=url, **options)  # type: ignore[arg-type]
+    settings = IssuerSettings(database_url=url, public_base_url=BASE_URL, **options)  # type: ignore[arg-type]
     db = Database(url)
     db.migrate()
     return StatusService(db, settings, signer, clock=lambda: NOW)
@@ -141,7 +142,10 @@ def test_concurrent_allocations_never_collide(database_url: str, signer: LocalSi
 def test_stale_tokens_are_resigned_on_read(database_url: str, signer: LocalSigner) -> None:
     clock = [NOW]
     settings = IssuerSettings(
-        database_url=database_url, status_list_size=1024, status_list_ttl_seconds=60
+        database_url=database_url,
+        public_base_url=BASE_URL,
+        status_list_size=1024,
+        status_list_ttl_seconds=60,
     )
     db = Database(database_url)
     db.migrate()
@@ -158,7 +162,9 @@ def test_jti_revocation_lists(database_url: str, signer: LocalSigner) -> None:
     from issuer.status import JtiRevocationService
     from verifier.revocation import decode_revocation_list
 
-    settings = IssuerSettings(database_url=database_url, revocation_list_capacity=3)
+    settings = IssuerSettings(
+        database_url=database_url, public_base_url=BASE_URL, revocation_list_capacity=3
+    )
     db = Database(database_url)
     db.migrate()
     service = JtiRevocationService(db, settings, signer, clock=lambda: NOW)
