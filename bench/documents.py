@@ -40,6 +40,7 @@ from reportlab.pdfgen import canvas
 
 from issuer.documents import DocumentService, build_payload, dev_document_signer
 from issuer.sources import DevAuthenticSource
+from verifier.inputs import verify_qr_image, verify_qr_pdf
 from verifier.jose import b64url_decode
 from verifier.qr import (
     TrustedCertificates,
@@ -48,7 +49,6 @@ from verifier.qr import (
     sign_document,
     verify_qr_document,
 )
-from verifier.scan import verify_qr_image, verify_qr_pdf
 
 NOW = datetime.now(UTC)
 STAGE_RUNS = 20

@@ -44,9 +44,9 @@ from issuer.documents import (
 from issuer.documents._devcert import _dev_chain
 from issuer.documents._pades import CMS_OVERHEAD, SignerBridge, bridge_for
 from issuer.documents._qr import QUIET_ZONE
+from verifier.inputs import verify_qr_pdf
 from verifier.jose import Algorithm, PublicKey
 from verifier.qr import TrustedCertificates, get_doctype
-from verifier.scan import verify_qr_pdf
 from verifier.signing import LocalSigner, generate_private_key
 from verifier.trust import create_issuer_certificate, create_root_ca
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.scan import InputKind, detect_input
+from verifier.inputs import InputKind, detect_input
 
 JWS = "eyJhbGciOiJFUzI1NiJ9.eyJzaWQiOiJ4In0.c2ln"
 

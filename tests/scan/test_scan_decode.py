@@ -170,8 +170,9 @@ def test_the_worst_case_document_decodes_at_150_dpi(qr_issuer: QrIssuer) -> None
 
 def test_importing_the_verifier_stays_light() -> None:
     code = (
-        "import sys, verifier, verifier.qr, verifier.scan\n"
-        "heavy = [m for m in ('PIL', 'zxingcpp', 'pyzbar', 'pypdf', 'pyhanko', 'reportlab')"
+        "import sys, verifier, verifier.qr, verifier.scan, verifier.pdf, verifier.inputs\n"
+        "heavy = [m for m in ('PIL', 'zxingcpp', 'pyzbar', 'pypdf', 'pypdfium2', 'pyhanko',"
+        " 'reportlab')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))"
     )

@@ -12,6 +12,8 @@ import segno
 from PIL import Image
 
 from verifier import Outcome
+from verifier.inputs import verify_qr_image, verify_qr_pdf
+from verifier.pdf import check_printed_data, pdf_text
 from verifier.qr import (
     CIVICRED_SSH_SID,
     EESSI_PRC_SID,
@@ -21,7 +23,6 @@ from verifier.qr import (
     report_to_eessi_dict,
     report_to_pdf,
 )
-from verifier.scan import check_printed_data, pdf_text, verify_qr_image, verify_qr_pdf
 
 from ._corpus import (
     QrIssuer,

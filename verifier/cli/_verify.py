@@ -22,11 +22,11 @@ from verifier._report import VerificationReport
 from verifier.cli._bundle import load_root
 from verifier.cli._common import MAX_INPUT_BYTES, CliError, parse_now, print_report
 from verifier.cli._sdjwt import add_sdjwt_verify_arguments, jwks_resolver, sdjwt_policy
+from verifier.inputs import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
 from verifier.qr import (
     TrustedCertificates,
     report_to_eessi_json,
 )
-from verifier.scan import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
 from verifier.sdjwt import verify_sd_jwt
 
 SD_JWT_KINDS = (InputKind.SD_JWT, InputKind.SD_JWT_JSON)

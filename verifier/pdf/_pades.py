@@ -26,9 +26,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from verifier._report import Check, CheckResult
-from verifier.qr._kid import certificate_thumbprint
-from verifier.qr._verify_policy import PadesMode
-from verifier.scan._errors import ScanUnavailable
+from verifier.qr import PadesMode, certificate_thumbprint
+from verifier.scan import ScanUnavailable
 
 _T = TypeVar("_T")
 SIGNATURE_CODE, COVERAGE_CODE = "pdf.signature", "pdf.coverage"

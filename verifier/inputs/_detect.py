@@ -12,7 +12,7 @@ import json
 import re
 from enum import StrEnum
 
-from verifier.qr._base45 import ALPHABET as _BASE45_ALPHABET
+from verifier.qr import BASE45_ALPHABET as _BASE45_ALPHABET
 
 
 class InputKind(StrEnum):

@@ -18,17 +18,35 @@ from cryptography import x509
 
 from verifier._errors import VerificationError
 from verifier._report import Check, CheckResult, VerificationReport, failed, passed
-from verifier.qr._document import QrDocument
-from verifier.qr._envelope import decode_qr_text
-from verifier.qr._verify import QR_FORMAT, extend_report, verify_qr_document
-from verifier.qr._verify_policy import DEFAULT_QR_POLICY, QrVerificationPolicy, RevocationChecker
-from verifier.qr._verify_trust import QrDocumentResolver
-from verifier.scan._decoders import QrDecoder, decode_image
-from verifier.scan._detect import InputKind
-from verifier.scan._errors import ScanError
-from verifier.scan._pades import PadesSignature, inspect_pades, pades_checks
-from verifier.scan._pdf import DEFAULT_DPI, DEFAULT_MAX_PAGES, decode_pdf, read_pdf_bytes
-from verifier.scan._printed import PRINTED_DATA_CODE, check_printed_data, pdf_text
+from verifier.inputs._detect import InputKind
+from verifier.pdf import (
+    PRINTED_DATA_CODE,
+    PadesSignature,
+    check_printed_data,
+    inspect_pades,
+    pades_checks,
+    pdf_text,
+)
+from verifier.qr import (
+    DEFAULT_QR_POLICY,
+    QR_FORMAT,
+    QrDocument,
+    QrDocumentResolver,
+    QrVerificationPolicy,
+    RevocationChecker,
+    decode_qr_text,
+    extend_report,
+    verify_qr_document,
+)
+from verifier.scan import (
+    DEFAULT_DPI,
+    DEFAULT_MAX_PAGES,
+    QrDecoder,
+    ScanError,
+    decode_image,
+    decode_pdf,
+    read_pdf_bytes,
+)
 
 if TYPE_CHECKING:
     from PIL.Image import Image

@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from verifier._report import Check, CheckResult
-from verifier.qr._document import QrDocument
-from verifier.scan._errors import ScanError, ScanUnavailable
+from verifier.qr import QrDocument
+from verifier.scan import ScanError, ScanUnavailable
 
 PRINTED_DATA_CODE = "pdf.printed_data"
 MAX_TEXT_PAGES = 4
