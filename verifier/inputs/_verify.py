@@ -21,6 +21,7 @@ from verifier._report import Check, CheckResult, VerificationReport, failed, pas
 from verifier.inputs._detect import InputKind
 from verifier.pdf import (
     PRINTED_DATA_CODE,
+    SIGNATURE_CODE,
     PadesSignature,
     check_printed_data,
     inspect_pades,
@@ -41,8 +42,10 @@ from verifier.qr import (
 from verifier.scan import (
     DEFAULT_DPI,
     DEFAULT_MAX_PAGES,
+    PdfRenderer,
     QrDecoder,
     ScanError,
+    ScanUnavailable,
     decode_image,
     decode_pdf,
     read_pdf_bytes,
@@ -73,6 +76,14 @@ def _pick(texts: Sequence[str]) -> tuple[str, Check]:
     )
 
 
+def _scan_check(exc: ScanError) -> Check:
+    """A file that cannot be read is a failed check; a missing decoder or renderer is no verdict
+    on the file (``scan.unavailable`` is UNDETERMINED: it could not be checked here)."""
+    if isinstance(exc, ScanUnavailable):
+        return Check(exc.code, CheckResult.UNDETERMINED, exc.message)
+    return failed(exc.code, exc.message)
+
+
 def _scan_failure(check: Check, after: Iterable[Check] = ()) -> VerificationReport:
     checks = (check, *after)
     return VerificationReport.from_checks(
@@ -95,7 +106,7 @@ def verify_qr_image(
     try:
         texts = decode_image(source, decoders=decoders)
     except ScanError as exc:
-        return _scan_failure(failed(exc.code, exc.message))
+        return _scan_failure(_scan_check(exc))
     if not texts:
         return _scan_failure(failed(SCAN_CODE, "no QR code found in the image"))
     text, found = _pick(texts)
@@ -119,17 +130,23 @@ def _pades(
     try:
         signatures = inspect_pades(data, trust_roots=roots, now=now)
     except Exception as exc:  # pyHanko missing, or a PDF structure it cannot parse
-        result = CheckResult.UNDETERMINED if policy.pades == "required" else CheckResult.WARNING
+        # Not analysable is not "unsigned": the seal may be there, so no verdict either way.
         why = exc.message if isinstance(exc, VerificationError) else type(exc).__name__
-        return [Check("pdf.signature", result, f"the PDF signature cannot be analysed ({why})")], []
+        return [
+            Check(
+                SIGNATURE_CODE,
+                CheckResult.UNDETERMINED,
+                f"the PDF signature cannot be analysed ({why})",
+            )
+        ], []
     return pades_checks(signatures, policy.pades), signatures
 
 
 def _printed(data: bytes, document: QrDocument) -> list[Check]:
     try:
         text = pdf_text(data)
-    except ScanError as exc:
-        return [Check(PRINTED_DATA_CODE, CheckResult.WARNING, exc.message)]
+    except ScanError as exc:  # the text cannot be read: the comparison cannot be made
+        return [Check(PRINTED_DATA_CODE, CheckResult.UNDETERMINED, exc.message)]
     return [check_printed_data(text, document)]
 
 
@@ -144,6 +161,7 @@ def verify_qr_pdf(
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     pdf_trust_roots: Sequence[x509.Certificate] = (),
     decoders: Sequence[QrDecoder] | None = None,
+    renderer: PdfRenderer | None = None,
     dpi: int = DEFAULT_DPI,
     max_pages: int = DEFAULT_MAX_PAGES,
 ) -> VerificationReport:
@@ -155,13 +173,13 @@ def verify_qr_pdf(
     try:
         data = read_pdf_bytes(source)
     except ScanError as exc:
-        return _scan_failure(failed(exc.code, exc.message))
+        return _scan_failure(_scan_check(exc))
     pdf_checks, signatures = _pades(data, policy, pdf_trust_roots, now)
     pdf_details: dict[str, Any] = {"signatures": [s.to_dict() for s in signatures]}
     try:
-        texts = decode_pdf(data, dpi=dpi, max_pages=max_pages, decoders=decoders)
+        texts = decode_pdf(data, dpi=dpi, max_pages=max_pages, decoders=decoders, renderer=renderer)
     except ScanError as exc:
-        return _scan_failure(failed(exc.code, exc.message), pdf_checks)
+        return _scan_failure(_scan_check(exc), pdf_checks)
     if not texts:
         return _scan_failure(
             failed(SCAN_CODE, f"no QR code found on the first {max_pages} page(s)"), pdf_checks

@@ -202,8 +202,10 @@ def decode_image(
     in turn; the first variant where a decoder finds something wins. ``on_decoded(decoder,
     variant)`` reports which one did (benchmarks, logs).
     """
-    image = load_image(source)
     chosen = tuple(decoders) if decoders is not None else default_decoders()
+    if not chosen:
+        raise ScanUnavailable("no QR decoder given: the image cannot be read")
+    image = load_image(source)
     for variant, candidate in variants(image) if retries else iter([("original", image)]):
         for decoder in chosen:
             try:
