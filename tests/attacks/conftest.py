@@ -38,9 +38,7 @@ def pki() -> DevPki:
 def genuine(pki: DevPki) -> RenderedDocument:
     """A sealed ePRC for dev person p-0002, in English."""
     person = DevAuthenticSource().person("p-0002")
-    return DocumentService().render(
-        "prc", person, "en", signer=pki.signer, now=NOW, revocation=JTI
-    )
+    return DocumentService().render("prc", person, "en", signer=pki.signer, now=NOW, revocation=JTI)
 
 
 @pytest.fixture(scope="session")

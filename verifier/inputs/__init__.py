@@ -8,8 +8,9 @@ the QR, then :mod:`verifier.pdf` for the seal and the printed data). Importing t
 cheap: the image and PDF libraries are imported when an image or a PDF is verified.
 """
 
-from verifier.inputs._detect import InputKind, detect_input
+from verifier.inputs._detect import InputKind, ambiguity, detect_input
 from verifier.inputs._verify import (
+    AMBIGUOUS_CODE,
     DOCUMENT_KINDS,
     SCAN_CODE,
     verify_document_input,
@@ -18,9 +19,11 @@ from verifier.inputs._verify import (
 )
 
 __all__ = [
+    "AMBIGUOUS_CODE",
     "DOCUMENT_KINDS",
     "SCAN_CODE",
     "InputKind",
+    "ambiguity",
     "detect_input",
     "verify_document_input",
     "verify_qr_image",

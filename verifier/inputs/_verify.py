@@ -18,7 +18,7 @@ from cryptography import x509
 
 from verifier._errors import VerificationError
 from verifier._report import Check, CheckResult, VerificationReport, failed, passed
-from verifier.inputs._detect import InputKind
+from verifier.inputs._detect import InputKind, ambiguity
 from verifier.pdf import (
     PRINTED_DATA_CODE,
     SIGNATURE_CODE,
@@ -48,6 +48,7 @@ from verifier.scan import (
     ScanUnavailable,
     decode_image,
     decode_pdf,
+    read_image_bytes,
     read_pdf_bytes,
 )
 
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 SCAN_CODE = "scan.qr"
+AMBIGUOUS_CODE = "input.ambiguous"
 
 
 def _pick(texts: Sequence[str]) -> tuple[str, Check]:
@@ -102,8 +104,13 @@ def verify_qr_image(
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     decoders: Sequence[QrDecoder] | None = None,
 ) -> VerificationReport:
-    """Find the QR code of a photo or screenshot and verify it (v0.5 §5)."""
+    """Find the QR code of a photo or screenshot and verify it (v0.5 §5). A file that is also
+    a PDF (a polyglot) is refused: ``input.ambiguous``."""
     try:
+        if isinstance(source, str | Path):
+            source = read_image_bytes(source)
+        if isinstance(source, bytes | bytearray) and (why := ambiguity(bytes(source))):
+            return _scan_failure(failed(AMBIGUOUS_CODE, why))
         texts = decode_image(source, decoders=decoders)
     except ScanError as exc:
         return _scan_failure(_scan_check(exc))
@@ -172,8 +179,12 @@ def verify_qr_pdf(
     """
     try:
         data = read_pdf_bytes(source)
-    except ScanError as exc:
-        return _scan_failure(_scan_check(exc))
+    except ScanError as exc:  # an image with a PDF appended has no header in the first KiB
+        raw = bytes(source) if isinstance(source, bytes | bytearray) else b""
+        why = ambiguity(raw)
+        return _scan_failure(failed(AMBIGUOUS_CODE, why) if why else _scan_check(exc))
+    if why := ambiguity(data):
+        return _scan_failure(failed(AMBIGUOUS_CODE, why))
     pdf_checks, signatures = _pades(data, policy, pdf_trust_roots, now)
     pdf_details: dict[str, Any] = {"signatures": [s.to_dict() for s in signatures]}
     try:
@@ -202,7 +213,14 @@ def verify_qr_pdf(
 
 #: Input kinds :func:`verify_document_input` handles (``detect_input`` tells them apart).
 DOCUMENT_KINDS = frozenset(
-    {InputKind.QR_TEXT, InputKind.PNG, InputKind.JPEG, InputKind.IMAGE, InputKind.PDF}
+    {
+        InputKind.QR_TEXT,
+        InputKind.PNG,
+        InputKind.JPEG,
+        InputKind.IMAGE,
+        InputKind.PDF,
+        InputKind.AMBIGUOUS,  # refused with input.ambiguous, as a report
+    }
 )
 
 
@@ -227,6 +245,9 @@ def verify_document_input(
         "revocation": revocation,
         "policy": policy,
     }
+    if kind is InputKind.AMBIGUOUS:
+        why = ambiguity(data) or "the input is more than one type"
+        return _scan_failure(failed(AMBIGUOUS_CODE, why))
     if kind is InputKind.QR_TEXT:
         return verify_qr_document(data.decode("ascii", errors="replace").strip(), **common)
     if kind is InputKind.PDF:

@@ -21,6 +21,7 @@ from verifier.scan._decoders import (
     decode_image,
     default_decoders,
     load_image,
+    read_image_bytes,
 )
 from verifier.scan._errors import ScanError, ScanUnavailable
 from verifier.scan._pdf import (
@@ -65,6 +66,7 @@ __all__ = [
     "default_decoders",
     "load_image",
     "open_pdf",
+    "read_image_bytes",
     "read_pdf_bytes",
     "render_pdf",
 ]

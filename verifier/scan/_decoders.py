@@ -100,7 +100,7 @@ def load_image(source: str | Path | bytes | bytearray | Image) -> Image:
     """A decoded, size-checked PIL image (EXIF orientation applied), or :class:`ScanError`."""
     pil, _, ops = _pil()
     if isinstance(source, str | Path | bytes | bytearray):
-        image = _open(pil, _read(source))
+        image = _open(pil, read_image_bytes(source))
     else:
         image = source
     if image.width * image.height > MAX_IMAGE_PIXELS:
@@ -130,7 +130,8 @@ def _open(pil: Any, data: bytes) -> Image:
     return image
 
 
-def _read(source: str | Path | bytes | bytearray) -> bytes:
+def read_image_bytes(source: str | Path | bytes | bytearray) -> bytes:
+    """An image file's bytes, size-checked (:class:`ScanError` ``scan.image``/``scan.image_size``)."""
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
     else:
