@@ -99,7 +99,7 @@ def test_printed_text_edited_after_signing(
     assert report.outcome is Outcome.INVALID and report.claims is None
     results = codes(report)
     assert results["qr.signature"] == "passed"  # the QR itself is untouched
-    assert results["pdf.coverage"] == "failed"
+    assert results["pdf.modified_after_seal"] == "failed"
     assert results["pdf.printed_data"] == "failed"
     printed = next(c for c in report.checks if c.code == "pdf.printed_data")
     assert "'Wonderland'" in printed.message and "(fn)" in printed.message

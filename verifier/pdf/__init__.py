@@ -10,6 +10,7 @@ one raises :class:`verifier.scan.ScanUnavailable`.
 
 from verifier.pdf._pades import (
     COVERAGE_CODE,
+    MODIFIED_CODE,
     SIGNATURE_CODE,
     PadesSignature,
     inspect_pades,
@@ -25,6 +26,7 @@ from verifier.pdf._printed import (
 
 __all__ = [
     "COVERAGE_CODE",
+    "MODIFIED_CODE",
     "PRINTED_DATA_CODE",
     "SIGNATURE_CODE",
     "PadesSignature",
