@@ -90,7 +90,6 @@ def inspect_pades(
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import async_validate_pdf_signature
-        from pyhanko.sign.validation.settings import KeyUsageConstraints
         from pyhanko_certvalidator import ValidationContext
     except ImportError as exc:
         raise ScanUnavailable("pyHanko is not installed (civicred[scan])") from exc
@@ -100,7 +99,6 @@ def inspect_pades(
     asn1_x509: Any = importlib.import_module("asn1crypto.x509")  # untyped; comes with pyHanko
     roots = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in trust_roots]
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
     out: list[PadesSignature] = []
     for embedded in reader.embedded_signatures:
         context = ValidationContext(
@@ -108,9 +106,9 @@ def inspect_pades(
         )
         try:
             status = _run(
-                async_validate_pdf_signature(
-                    embedded, signer_validation_context=context, key_usage_settings=usage
-                )
+                # pyHanko's default key-usage policy: the signer asserts nonRepudiation
+                # (contentCommitment), as a document seal does (ETSI EN 319 412-2 §4.3.2).
+                async_validate_pdf_signature(embedded, signer_validation_context=context)
             )
         except Exception as exc:  # a malformed signature dictionary or CMS blob
             out.append(
