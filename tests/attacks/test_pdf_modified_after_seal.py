@@ -40,6 +40,7 @@ def test_mallory_without_a_second_signature_is_invalid(mallory: bytes, pki: DevP
     report = verify_pdf(mallory, pki)
     assert report.outcome is Outcome.INVALID, report.to_json()
     assert results(report)["pdf.modified_after_seal"] == "failed"
+    assert results(report)["pdf.printed_data"] == "failed"  # the name is under a white box
 
 
 def test_an_untrusted_signature_on_a_blank_field_is_a_warning(

@@ -13,7 +13,7 @@ from PIL import Image
 
 from verifier import Outcome
 from verifier.inputs import verify_qr_image, verify_qr_pdf
-from verifier.pdf import check_printed_data, pdf_text
+from verifier.pdf import check_printed_data, visible_text
 from verifier.qr import (
     CIVICRED_SSH_SID,
     EESSI_PRC_SID,
@@ -23,6 +23,7 @@ from verifier.qr import (
     report_to_eessi_dict,
     report_to_pdf,
 )
+from verifier.scan import PdfFile
 
 from ._corpus import (
     QrIssuer,
@@ -226,11 +227,11 @@ def test_partial_dates_may_drop_unknown_parts(qr_issuer: QrIssuer) -> None:
     )
 
 
-def test_pdf_text_of_a_broken_pdf() -> None:
+def test_visible_text_of_a_broken_pdf() -> None:
     from verifier.scan import ScanError
 
-    with pytest.raises(ScanError):
-        pdf_text(b"%PDF-1.4\n" + b"\x00" * 50)
+    with pytest.raises(ScanError), PdfFile(b"%PDF-1.4\n" + b"\x00" * 50) as pdf:
+        visible_text(pdf, max_pages=1)
 
 
 # -- the issuer's own documents (issuer/documents), when available ------------------------------

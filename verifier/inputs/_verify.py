@@ -26,7 +26,7 @@ from verifier.pdf import (
     check_printed_data,
     inspect_pades,
     pades_checks,
-    pdf_text,
+    visible_text,
 )
 from verifier.qr import (
     DEFAULT_QR_POLICY,
@@ -42,12 +42,14 @@ from verifier.qr import (
 from verifier.scan import (
     DEFAULT_DPI,
     DEFAULT_MAX_PAGES,
+    PdfFile,
     PdfRenderer,
     QrDecoder,
     ScanError,
     ScanUnavailable,
     decode_image,
     decode_pdf,
+    open_pdf,
     read_image_bytes,
     read_pdf_bytes,
 )
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 SCAN_CODE = "scan.qr"
+MAX_TEXT_PAGES = 4  # pages whose visible text is compared with the signed data
 AMBIGUOUS_CODE = "input.ambiguous"
 
 
@@ -116,17 +119,25 @@ def verify_qr_image(
         return _scan_failure(_scan_check(exc))
     if not texts:
         return _scan_failure(failed(SCAN_CODE, "no QR code found in the image"))
+    return _verify_found(
+        texts, resolver=resolver, today=today, now=now, treatment_date=treatment_date,
+        revocation=revocation, policy=policy,
+    )  # fmt: skip
+
+
+def _verify_found(
+    texts: Sequence[str],
+    *,
+    after: Sequence[Check] = (),
+    details: dict[str, Any] | None = None,
+    **qr: Any,
+) -> VerificationReport:
+    """The QR flow (v0.5 §5) on the chosen text, with ``scan.qr`` first and ``after`` last."""
     text, found = _pick(texts)
-    report = verify_qr_document(
-        text,
-        resolver=resolver,
-        today=today,
-        now=now,
-        treatment_date=treatment_date,
-        revocation=revocation,
-        policy=policy,
+    report = verify_qr_document(text, **qr)
+    return extend_report(
+        report, before=[found], after=after, details={"qr_text": text, **(details or {})}
     )
-    return extend_report(report, before=[found], details={"qr_text": text})
 
 
 def _pades(
@@ -149,9 +160,9 @@ def _pades(
     return pades_checks(signatures, policy.pades), signatures
 
 
-def _printed(data: bytes, document: QrDocument) -> list[Check]:
+def _printed(pdf: PdfFile, document: QrDocument) -> list[Check]:
     try:
-        text = pdf_text(data)
+        text = visible_text(pdf, max_pages=MAX_TEXT_PAGES)
     except ScanError as exc:  # the text cannot be read: the comparison cannot be made
         return [Check(PRINTED_DATA_CODE, CheckResult.UNDETERMINED, exc.message)]
     return [check_printed_data(text, document)]
@@ -188,27 +199,33 @@ def verify_qr_pdf(
     pdf_checks, signatures = _pades(data, policy, pdf_trust_roots, now)
     pdf_details: dict[str, Any] = {"signatures": [s.to_dict() for s in signatures]}
     try:
-        texts = decode_pdf(data, dpi=dpi, max_pages=max_pages, decoders=decoders, renderer=renderer)
+        pdf = open_pdf(data)
     except ScanError as exc:
         return _scan_failure(_scan_check(exc), pdf_checks)
-    if not texts:
-        return _scan_failure(
-            failed(SCAN_CODE, f"no QR code found on the first {max_pages} page(s)"), pdf_checks
+    with pdf:  # one PDFium parse for the QR and the printed text
+        try:
+            texts = decode_pdf(
+                pdf, dpi=dpi, max_pages=max_pages, decoders=decoders, renderer=renderer
+            )
+        except ScanError as exc:
+            return _scan_failure(_scan_check(exc), pdf_checks)
+        if not texts:
+            return _scan_failure(
+                failed(SCAN_CODE, f"no QR code found on the first {max_pages} page(s)"),
+                pdf_checks,
+            )
+        return _verify_found(
+            texts,
+            after=pdf_checks,
+            details={"pdf": pdf_details},
+            resolver=resolver,
+            today=today,
+            now=now,
+            treatment_date=treatment_date,
+            revocation=revocation,
+            policy=policy,
+            extra_checks=(lambda doc: _printed(pdf, doc)) if policy.printed_data else None,
         )
-    text, found = _pick(texts)
-    report = verify_qr_document(
-        text,
-        resolver=resolver,
-        today=today,
-        now=now,
-        treatment_date=treatment_date,
-        revocation=revocation,
-        policy=policy,
-        extra_checks=(lambda doc: _printed(data, doc)) if policy.printed_data else None,
-    )
-    return extend_report(
-        report, before=[found], after=pdf_checks, details={"qr_text": text, "pdf": pdf_details}
-    )
 
 
 #: Input kinds :func:`verify_document_input` handles (``detect_input`` tells them apart).

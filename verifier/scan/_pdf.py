@@ -45,6 +45,24 @@ _PDF_HEADER_WINDOW = 1024  # ISO 32000-1 §7.5.2: readers accept the header with
 #: Serialises every PDFium call of the process (PDFium keeps global state).
 PDFIUM_LOCK = threading.RLock()
 
+#: A PDF transformation matrix ``(a, b, c, d, e, f)``: ``x' = a x + c y + e``, ``y' = b x + d y + f``.
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def multiply(first: Matrix, then: Matrix) -> Matrix:
+    """``first`` followed by ``then`` (ISO 32000-1 §8.3.4: ``first × then``)."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
 
 def read_pdf_bytes(source: str | Path | bytes | bytearray) -> bytes:
     """The PDF's bytes, size-checked, with a ``%PDF-`` header in the first KiB."""
@@ -136,24 +154,33 @@ class PdfFile:
                     ) from None
             return self._pages[index]
 
-    def objects(self, index: int) -> list[tuple[Any, int]]:
-        """Every page object of a page in painting order, form XObjects entered (depth-first):
-        ``(object, depth)``; a form object comes before its content."""
+    def objects(self, index: int) -> list[tuple[Any, Matrix]]:
+        """Every page object of a page in painting order, form XObjects entered depth-first (a
+        form object comes before its content), each with the matrix that maps its own
+        coordinates (bounds, matrix) to the page: the product of the enclosing forms' matrices."""
         raw = self.raw
-        out: list[tuple[Any, int]] = []
+        out: list[tuple[Any, Matrix]] = []
         with PDFIUM_LOCK:
             page = self.page(index).raw
             count = raw.FPDFPage_CountObjects(page)
-            stack = [(raw.FPDFPage_GetObject(page, i), 0) for i in reversed(range(count))]
+            stack = [(raw.FPDFPage_GetObject(page, i), IDENTITY) for i in reversed(range(count))]
             while stack:
-                obj, depth = stack.pop()
-                out.append((obj, depth))
+                obj, parent = stack.pop()
+                out.append((obj, parent))
                 if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
-                    inner = range(raw.FPDFFormObj_CountObjects(obj))
+                    inner = multiply(self.matrix(obj), parent)
+                    children = range(raw.FPDFFormObj_CountObjects(obj))
                     stack.extend(
-                        (raw.FPDFFormObj_GetObject(obj, i), depth + 1) for i in reversed(inner)
+                        (raw.FPDFFormObj_GetObject(obj, i), inner) for i in reversed(children)
                     )
         return out
+
+    def matrix(self, obj: Any) -> Matrix:
+        """A page object's own matrix ``(a, b, c, d, e, f)`` (for text: text matrix × CTM)."""
+        found = self.raw.FS_MATRIX()
+        if not self.raw.FPDFPageObj_GetMatrix(obj, found):
+            return IDENTITY
+        return (found.a, found.b, found.c, found.d, found.e, found.f)
 
     def _check_images(self, index: int) -> None:
         raw = self.raw
