@@ -34,7 +34,7 @@ from verifier.scan._errors import ScanError, ScanUnavailable
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-DEFAULT_DPI = 200
+DEFAULT_DPI = 150  # our QR modules are ≥ 0.5 mm: 3 pixels each; 300 dpi is the retry
 RETRY_DPI = 300
 DEFAULT_MAX_PAGES = 4
 DEFAULT_TIMEOUT = 60.0
@@ -126,6 +126,7 @@ class PdfFile:
                 raise ScanError(f"PDFium cannot open the PDF ({exc})", code="scan.pdf") from None
             self.page_count: int = len(self._document)
         self._pages: dict[int, Any] = {}
+        self._objects: dict[int, list[tuple[Any, Matrix]]] = {}
 
     def __enter__(self) -> PdfFile:
         return self
@@ -137,6 +138,7 @@ class PdfFile:
 
     def close(self) -> None:
         with PDFIUM_LOCK:
+            self._objects.clear()
             for page in self._pages.values():
                 page.close()
             self._pages.clear()
@@ -158,6 +160,8 @@ class PdfFile:
         """Every page object of a page in painting order, form XObjects entered depth-first (a
         form object comes before its content), each with the matrix that maps its own
         coordinates (bounds, matrix) to the page: the product of the enclosing forms' matrices."""
+        if index in self._objects:
+            return self._objects[index]
         raw = self.raw
         out: list[tuple[Any, Matrix]] = []
         with PDFIUM_LOCK:
@@ -298,7 +302,7 @@ def decode_pdf(
 ) -> list[str]:
     """The QR texts of a PDF's first pages, page by page (distinct; may be empty).
 
-    Pages are rendered at ``dpi`` (200 by default) and decoded one at a time; when nothing is
+    Pages are rendered at ``dpi`` (150 by default) and decoded one at a time; when nothing is
     found the PDF is rendered once more at 300 dpi.
     """
     chosen = tuple(decoders) if decoders is not None else default_decoders()
