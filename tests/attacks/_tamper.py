@@ -21,23 +21,30 @@ MALLORY = b"MALLORY, Eve"
 def text_box(pdf: bytes, text: str) -> tuple[float, float, float, float]:
     """The page-1 bounds (left, bottom, right, top) of the text object that shows ``text``."""
     with PdfFile(pdf) as opened:
-        raw, page = opened.raw, opened.page(0)
-        textpage = raw.FPDFText_LoadPage(page.raw)
-        try:
-            for obj, _ in opened.objects(0):
-                if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
-                    continue
-                size = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
-                buffer = (ctypes.c_ushort * size)()
-                raw.FPDFTextObj_GetText(obj, textpage, buffer, size)
-                if bytes(buffer).decode("utf-16-le").rstrip("\x00") == text:
-                    box = [ctypes.c_float() for _ in range(4)]
-                    raw.FPDFPageObj_GetBounds(obj, *box)
-                    left, bottom, right, top = (v.value for v in box)
-                    return left, bottom, right, top
-        finally:
-            raw.FPDFText_ClosePage(textpage)
+        found = opened.run(lambda: _find(opened, text))
+    if found is not None:
+        return found
     raise AssertionError(f"{text!r} is not printed on page 1")
+
+
+def _find(opened: PdfFile, text: str) -> tuple[float, float, float, float] | None:
+    raw, page = opened.raw, opened.page(0)
+    textpage = raw.FPDFText_LoadPage(page.raw)
+    try:
+        for obj, _ in opened.objects(0):
+            if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
+                continue
+            size = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
+            buffer = (ctypes.c_ushort * size)()
+            raw.FPDFTextObj_GetText(obj, textpage, buffer, size)
+            if bytes(buffer).decode("utf-16-le").rstrip("\x00") == text:
+                box = [ctypes.c_float() for _ in range(4)]
+                raw.FPDFPageObj_GetBounds(obj, *box)
+                left, bottom, right, top = (v.value for v in box)
+                return left, bottom, right, top
+    finally:
+        raw.FPDFText_ClosePage(textpage)
+    return None
 
 
 def append_content(pdf: bytes, content: bytes, *, fonts: bool = True) -> bytes:

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifier.scan import PDFIUM_LOCK, Matrix, PdfFile, multiply
+from verifier.scan import Matrix, PdfFile, multiply
 
 MIN_FONT_SIZE = 4.0  # points, after every matrix
 MIN_CONTRAST = 0.2  # luminance difference (0..1) between text and background
@@ -309,6 +309,6 @@ def _read_page(pdf: PdfFile, index: int, hidden: Counter[str]) -> str:
 def visible_text(pdf: PdfFile, *, max_pages: int) -> VisibleText:
     """The visible text of the first ``max_pages`` pages (pages separated by a newline)."""
     hidden: Counter[str] = Counter()
-    with PDFIUM_LOCK:
-        pages = [_read_page(pdf, i, hidden) for i in range(min(pdf.page_count, max_pages))]
+    count = min(pdf.page_count, max_pages)
+    pages = pdf.run(lambda: [_read_page(pdf, i, hidden) for i in range(count)])
     return VisibleText("\n".join(pages), dict(hidden.most_common()))

@@ -28,22 +28,18 @@ from verifier.scan._pdf import (
     DEFAULT_DPI,
     DEFAULT_MAX_PAGES,
     DEFAULT_TIMEOUT,
-    IDENTITY,
     MAX_PAGE_PIXELS_SIDE,
     MAX_PDF_BYTES,
-    PDFIUM_LOCK,
     RETRY_DPI,
-    Deadline,
-    Matrix,
     PdfFile,
     PdfiumRenderer,
     PdfRenderer,
     decode_pdf,
-    multiply,
     open_pdf,
     read_pdf_bytes,
     render_pdf,
 )
+from verifier.scan._pdfium import IDENTITY, PDFIUM_LOCK, Deadline, Matrix, multiply
 
 __all__ = [
     "DEFAULT_DPI",

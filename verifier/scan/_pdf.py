@@ -8,31 +8,39 @@ program, no temporary files) under the same bounds a subprocess had:
 - pixels: the resolution is lowered for oversized pages so no side exceeds
   :data:`MAX_PAGE_PIXELS_SIDE`, and a page whose images declare more than
   :data:`~verifier.scan.MAX_IMAGE_PIXELS` pixels is refused before it is rendered;
-- time: rendering is progressive (``FPDF_RenderPageBitmap_Start``/``Continue``) with a pause
-  callback that asks PDFium to stop once the deadline has passed; the render is then closed and
-  :class:`ScanError` raised (``scan.pdf``). PDFium checks the callback between page objects, so a
-  hostile page with millions of objects cannot hold the process beyond ``timeout``.
-
-PDFium is not thread-safe: every call goes through :data:`PDFIUM_LOCK`.
+- time: ``timeout`` seconds per PDF. Every PDFium call runs on one PDFium thread and the caller
+  waits for it until the deadline only (:mod:`verifier.scan._pdfium`: loading a hostile page —
+  a small Flate stream inflating to millions of operators — cannot be interrupted, but it cannot
+  hold the caller either); rendering is also progressive (``FPDF_RenderPageBitmap_Start`` /
+  ``Continue``) with a pause callback that stops PDFium at the deadline. Past it:
+  :class:`ScanError` (``scan.pdf``, "took more than … s").
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
-import threading
-import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from verifier.scan._decoders import MAX_IMAGE_PIXELS, QrDecoder, decode_image, default_decoders
 from verifier.scan._errors import ScanError, ScanUnavailable
+from verifier.scan._pdfium import (
+    IDENTITY,
+    Deadline,
+    Matrix,
+    load_pdfium,
+    multiply,
+    post_pdfium,
+    run_pdfium,
+)
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+_T = TypeVar("_T")
 
 DEFAULT_DPI = 150  # our QR modules are ≥ 0.5 mm: 3 pixels each; 300 dpi is the retry
 RETRY_DPI = 300
@@ -41,27 +49,6 @@ DEFAULT_TIMEOUT = 60.0
 MAX_PDF_BYTES = 20 * 1024 * 1024
 MAX_PAGE_PIXELS_SIDE = 7000
 _PDF_HEADER_WINDOW = 1024  # ISO 32000-1 §7.5.2: readers accept the header within the first KiB
-
-#: Serialises every PDFium call of the process (PDFium keeps global state).
-PDFIUM_LOCK = threading.RLock()
-
-#: A PDF transformation matrix ``(a, b, c, d, e, f)``: ``x' = a x + c y + e``, ``y' = b x + d y + f``.
-Matrix = tuple[float, float, float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def multiply(first: Matrix, then: Matrix) -> Matrix:
-    """``first`` followed by ``then`` (ISO 32000-1 §8.3.4: ``first × then``)."""
-    a, b, c, d, e, f = first
-    a2, b2, c2, d2, e2, f2 = then
-    return (
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    )
 
 
 def read_pdf_bytes(source: str | Path | bytes | bytearray) -> bytes:
@@ -85,48 +72,29 @@ def read_pdf_bytes(source: str | Path | bytes | bytearray) -> bytes:
     return data
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """When rendering must stop (a ``time.monotonic()`` value) and the budget it came from: a
-    resource limit, not the verification time."""
-
-    at: float
-    seconds: float
-
-    def passed(self) -> bool:
-        return time.monotonic() > self.at
-
-    def error(self) -> ScanError:
-        return ScanError(f"rendering the PDF took more than {self.seconds:g} s", code="scan.pdf")
-
-
-def _pdfium() -> tuple[Any, Any]:
-    try:
-        import pypdfium2
-        import pypdfium2.raw
-    except ImportError as exc:
-        raise ScanUnavailable("pypdfium2 is not installed (civicred[scan])") from exc
-    return pypdfium2, pypdfium2.raw
-
-
 class PdfFile:
     """A PDF opened once with PDFium, shared by the renderer and the visible-text reader.
 
     Use as a context manager (or call :meth:`close`); pages are loaded on first use and kept
-    until the file is closed. Every method holds :data:`PDFIUM_LOCK`.
+    until the file is closed. Every PDFium call runs through :meth:`run` on the PDFium thread,
+    bounded by the file's deadline (``timeout`` seconds from opening).
     """
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.data = data
-        self._lib, self.raw = _pdfium()
-        with PDFIUM_LOCK:
-            try:
-                self._document = self._lib.PdfDocument(data)
-            except self._lib.PdfiumError as exc:
-                raise ScanError(f"PDFium cannot open the PDF ({exc})", code="scan.pdf") from None
-            self.page_count: int = len(self._document)
+        self.deadline = Deadline.after(timeout)
+        self._lib, self.raw = load_pdfium()
         self._pages: dict[int, Any] = {}
         self._objects: dict[int, list[tuple[Any, Matrix]]] = {}
+
+        def load() -> Any:
+            try:
+                return self._lib.PdfDocument(data)
+            except self._lib.PdfiumError as exc:
+                raise ScanError(f"PDFium cannot open the PDF ({exc})", code="scan.pdf") from None
+
+        self._document = self.run(load)
+        self.page_count: int = self.run(lambda: len(self._document))
 
     def __enter__(self) -> PdfFile:
         return self
@@ -136,47 +104,60 @@ class PdfFile:
     ) -> None:
         self.close()
 
+    def run(self, fn: Callable[[], _T], deadline: Deadline | None = None) -> _T:
+        """``fn()`` (which may call PDFium on this file) on the PDFium thread, by ``deadline``
+        (default: the file's)."""
+        return run_pdfium(fn, deadline or self.deadline)
+
     def close(self) -> None:
-        with PDFIUM_LOCK:
-            self._objects.clear()
-            for page in self._pages.values():
+        """Close the pages and the document (queued behind any PDFium work still running)."""
+        pages, document = list(self._pages.values()), self._document
+        self._objects.clear()
+        self._pages.clear()
+
+        def close() -> None:
+            for page in pages:
                 page.close()
-            self._pages.clear()
-            self._document.close()
+            document.close()
+
+        post_pdfium(close)
 
     def page(self, index: int) -> Any:
         """The pypdfium2 ``PdfPage`` at ``index`` (0-based); :class:`ScanError` if unreadable."""
-        with PDFIUM_LOCK:
-            if index not in self._pages:
+        if index not in self._pages:
+
+            def load() -> Any:
                 try:
-                    self._pages[index] = self._document[index]
+                    return self._document[index]
                 except self._lib.PdfiumError as exc:
                     raise ScanError(
                         f"PDFium cannot load page {index + 1} ({exc})", code="scan.pdf"
                     ) from None
-            return self._pages[index]
+
+            self._pages[index] = self.run(load)
+        return self._pages[index]
 
     def objects(self, index: int) -> list[tuple[Any, Matrix]]:
         """Every page object of a page in painting order, form XObjects entered depth-first (a
         form object comes before its content), each with the matrix that maps its own
         coordinates (bounds, matrix) to the page: the product of the enclosing forms' matrices."""
-        if index in self._objects:
-            return self._objects[index]
+        if index not in self._objects:
+            self._objects[index] = self.run(lambda: self._walk(index))
+        return self._objects[index]
+
+    def _walk(self, index: int) -> list[tuple[Any, Matrix]]:
         raw = self.raw
         out: list[tuple[Any, Matrix]] = []
-        with PDFIUM_LOCK:
-            page = self.page(index).raw
-            count = raw.FPDFPage_CountObjects(page)
-            stack = [(raw.FPDFPage_GetObject(page, i), IDENTITY) for i in reversed(range(count))]
-            while stack:
-                obj, parent = stack.pop()
-                out.append((obj, parent))
-                if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
-                    inner = multiply(self.matrix(obj), parent)
-                    children = range(raw.FPDFFormObj_CountObjects(obj))
-                    stack.extend(
-                        (raw.FPDFFormObj_GetObject(obj, i), inner) for i in reversed(children)
-                    )
+        page = self.page(index).raw
+        count = raw.FPDFPage_CountObjects(page)
+        stack = [(raw.FPDFPage_GetObject(page, i), IDENTITY) for i in reversed(range(count))]
+        while stack:
+            obj, parent = stack.pop()
+            out.append((obj, parent))
+            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
+                inner = multiply(self.matrix(obj), parent)
+                children = range(raw.FPDFFormObj_CountObjects(obj))
+                stack.extend((raw.FPDFFormObj_GetObject(obj, i), inner) for i in reversed(children))
         return out
 
     def matrix(self, obj: Any) -> Matrix:
@@ -204,43 +185,48 @@ class PdfFile:
     def render(self, index: int, *, dpi: int, deadline: Deadline) -> Image:
         """Page ``index`` as a grayscale PIL image at ``dpi`` (lowered for oversized pages),
         annotations drawn as a viewer draws them; :class:`ScanError` past ``deadline``."""
+        bound = deadline if deadline.at < self.deadline.at else self.deadline
+        return self.run(lambda: self._render(index, dpi, bound), bound)
+
+    def _render(self, index: int, dpi: int, deadline: Deadline) -> Image:
         raw = self.raw
-        with PDFIUM_LOCK:
-            page = self.page(index)
-            self._check_images(index)
-            width_pt, height_pt = page.get_size()
-            side = max(width_pt, height_pt, 1.0)
-            scale = min(dpi / 72, MAX_PAGE_PIXELS_SIDE / side)
-            width = max(1, min(MAX_PAGE_PIXELS_SIDE, math.ceil(width_pt * scale)))
-            height = max(1, min(MAX_PAGE_PIXELS_SIDE, math.ceil(height_pt * scale)))
-            bitmap = self._lib.PdfBitmap.new_native(width, height, raw.FPDFBitmap_Gray)
-            bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
-            pause = raw.IFSDK_PAUSE(version=1)
-            callback = type(pause.NeedToPauseNow)(lambda _pause: deadline.passed())
-            pause.NeedToPauseNow = callback
-            flags = raw.FPDF_ANNOT | raw.FPDF_GRAYSCALE
-            try:
-                status = raw.FPDF_RenderPageBitmap_Start(
-                    bitmap.raw, page.raw, 0, 0, width, height, 0, flags, pause
-                )
-                while status == raw.FPDF_RENDER_TOBECONTINUED:
-                    if deadline.passed():
-                        raise deadline.error()
-                    status = raw.FPDF_RenderPage_Continue(page.raw, pause)
-            finally:
-                raw.FPDF_RenderPage_Close(page.raw)
-            if status != raw.FPDF_RENDER_DONE:
-                raise ScanError(f"PDFium could not render page {index + 1}", code="scan.pdf")
-            image: Image = bitmap.to_pil()
-            return image.copy()  # own the pixels: the bitmap buffer goes with ``bitmap``
+        page = self.page(index)
+        self._check_images(index)
+        width_pt, height_pt = page.get_size()
+        side = max(width_pt, height_pt, 1.0)
+        scale = min(dpi / 72, MAX_PAGE_PIXELS_SIDE / side)
+        width = max(1, min(MAX_PAGE_PIXELS_SIDE, math.ceil(width_pt * scale)))
+        height = max(1, min(MAX_PAGE_PIXELS_SIDE, math.ceil(height_pt * scale)))
+        bitmap = self._lib.PdfBitmap.new_native(width, height, raw.FPDFBitmap_Gray)
+        bitmap.fill_rect((255, 255, 255, 255), 0, 0, width, height)
+        pause = raw.IFSDK_PAUSE(version=1)
+        callback = type(pause.NeedToPauseNow)(lambda _pause: deadline.passed())
+        pause.NeedToPauseNow = callback
+        flags = raw.FPDF_ANNOT | raw.FPDF_GRAYSCALE
+        try:
+            status = raw.FPDF_RenderPageBitmap_Start(
+                bitmap.raw, page.raw, 0, 0, width, height, 0, flags, pause
+            )
+            while status == raw.FPDF_RENDER_TOBECONTINUED:
+                if deadline.passed():
+                    raise deadline.error()
+                status = raw.FPDF_RenderPage_Continue(page.raw, pause)
+        finally:
+            raw.FPDF_RenderPage_Close(page.raw)
+        if status != raw.FPDF_RENDER_DONE:
+            raise ScanError(f"PDFium could not render page {index + 1}", code="scan.pdf")
+        image: Image = bitmap.to_pil()
+        return image.copy()  # own the pixels: the bitmap buffer goes with ``bitmap``
 
 
-def open_pdf(source: str | Path | bytes | bytearray | PdfFile) -> PdfFile:
+def open_pdf(
+    source: str | Path | bytes | bytearray | PdfFile, *, timeout: float = DEFAULT_TIMEOUT
+) -> PdfFile:
     """``source`` opened with PDFium (bounded by :func:`read_pdf_bytes`); a :class:`PdfFile`
     is returned as it is (the caller closes what it opened)."""
     if isinstance(source, PdfFile):
         return source
-    return PdfFile(read_pdf_bytes(source))
+    return PdfFile(read_pdf_bytes(source), timeout=timeout)
 
 
 class PdfRenderer(Protocol):
@@ -266,7 +252,7 @@ def _pages(
 ) -> Iterator[Image]:
     if not 36 <= dpi <= 1200 or max_pages < 1:
         raise ValueError("dpi must be within 36..1200 and max_pages at least 1")
-    deadline = Deadline(time.monotonic() + timeout, timeout)
+    deadline = Deadline.after(timeout)
     for index in range(min(pdf.page_count, max_pages)):
         if deadline.passed():
             raise deadline.error()
@@ -283,7 +269,7 @@ def render_pdf(
 ) -> list[Image]:
     """The first ``max_pages`` pages as grayscale PIL images at ``dpi`` (lowered for huge
     pages), all within ``timeout`` seconds."""
-    pdf = open_pdf(source)
+    pdf = open_pdf(source, timeout=timeout)
     try:
         return list(_pages(pdf, renderer or PdfiumRenderer(), dpi, max_pages, timeout))
     finally:
@@ -308,7 +294,7 @@ def decode_pdf(
     chosen = tuple(decoders) if decoders is not None else default_decoders()
     if not chosen:
         raise ScanUnavailable("no QR decoder given: the PDF cannot be read")
-    pdf = open_pdf(source)
+    pdf = open_pdf(source, timeout=timeout)
     try:
         found: list[str] = []
         for resolution in dict.fromkeys((dpi, max(dpi, RETRY_DPI))):
