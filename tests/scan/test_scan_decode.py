@@ -163,8 +163,6 @@ def test_decode_pdf_bounds_and_failures(prc_pdf: bytes, prc_text: str) -> None:
         assert info.value.code == code
     with pytest.raises(ScanUnavailable):
         decode_pdf(prc_pdf, renderer=NoRenderer())
-    with pytest.raises(ScanError, match="took more than"):
-        render_pdf(prc_pdf, dpi=600, timeout=0.001)
     with pytest.raises(ValueError):
         render_pdf(prc_pdf, dpi=5000)
 
