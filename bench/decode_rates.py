@@ -6,7 +6,7 @@ Input: the PDFs our issuer prints (``issuer.documents.DocumentService``: ePRC ty
 case — S2's longest names in Latin-1..4 letters —, eEHIC, social status; PAdES-signed with a
 dev-only key made for the run), plus the scan tests' own corpus (tests/scan/_corpus.py: the same
 payload kinds in a plain layout, and the spec's RS256 worked example, version 18), rendered with
-``pdftoppm`` at each dpi,
+PDFium (pypdfium2, in-process, grey) at each dpi,
 then transformed with PIL: rotation 5°/15°/90°, gaussian blur, perspective warp, low contrast,
 JPEG quality 30, a phone-screen moiré overlay, downscaling (moderate set) and stronger
 combinations (hard set). A decode counts only when it returns exactly the issued QR text.
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from scan._corpus import LATIN_1_4  # noqa: E402
-from scan._rates import SETS, Document, documents, run, table  # noqa: E402
+from scan._rates import SETS, Document, available_configs, documents, run, table  # noqa: E402
 
 
 def issued_documents() -> list[Document]:
@@ -81,8 +81,12 @@ def main() -> int:
     docs = (issued_documents() if "issued" in args.corpus else []) + (
         documents(spec_dir=spec) if "test" in args.corpus else []
     )
-    attempts = run(docs, args.dpi, {name: SETS[name] for name in args.sets})
-    print(f"{len(docs)} documents × {len(args.dpi)} resolutions; cells are decoded/attempted\n")
+    configs = available_configs()
+    attempts = run(docs, args.dpi, {name: SETS[name] for name in args.sets}, configs)
+    print(f"{len(docs)} documents × {len(args.dpi)} resolutions; cells are decoded/attempted")
+    if "pyzbar" not in configs:
+        print("pyzbar and combined: skipped (libzbar0 is not installed)")
+    print()
     print(table(attempts))
     if args.json:
         args.json.write_text(json.dumps([dataclasses.asdict(a) for a in attempts], indent=1))

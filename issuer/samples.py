@@ -265,7 +265,7 @@ def verify_document(
     path: Path, offline: OfflineVerifier, *, now: datetime, date: str | None
 ) -> VerificationReport:
     """A PDF, QR text or QR image verified as a foreign institution or a venue would."""
-    from verifier.scan import detect_input
+    from verifier.inputs import detect_input
 
     data = path.read_bytes()
     checker = offline if offline.now == now else OfflineVerifier(offline.bundle, now)

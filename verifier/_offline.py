@@ -18,10 +18,10 @@ from cryptography import x509
 
 from verifier._errors import MalformedInput, StatusUnavailable, VerificationError
 from verifier._report import Check, CheckResult, Outcome, VerificationReport, failed, passed
+from verifier.inputs import InputKind, verify_document_input
 from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws
 from verifier.qr import QrDocument, extend_report
 from verifier.revocation import RevocationList, certificate_chain_of, decode_revocation_list
-from verifier.scan import InputKind, verify_document_input
 from verifier.trust import (
     Bundle,
     FreshnessPolicy,

@@ -227,8 +227,8 @@ def sign_writer(
         md_algorithm=bridge.digest,
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
-        # Our document-signing certificates assert digitalSignature (docs/trust-list.md §PKI).
-        signer_key_usage={"digital_signature"},
+        # pyHanko's default signer key usage, nonRepudiation: our document-signing certificates
+        # assert it with digitalSignature (docs/trust-list.md §PKI), as a seal's should.
     )
     out = signers.PdfSigner(meta, signer=bridge).sign_pdf(
         writer, bytes_reserved=bridge.bytes_reserved
@@ -272,7 +272,6 @@ def check_pades(
     tests). ``at`` is the validation time (default: now)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.settings import KeyUsageConstraints
     from pyhanko_certvalidator import ValidationContext
 
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -281,11 +280,7 @@ def check_pades(
     context = ValidationContext(
         trust_roots=[_asn1(c) for c in trust_roots], moment=at, allow_fetching=False
     )
-    status = validate_pdf_signature(
-        reader.embedded_signatures[0],
-        context,
-        key_usage_settings=KeyUsageConstraints(key_usage={"digital_signature"}),
-    )
+    status = validate_pdf_signature(reader.embedded_signatures[0], context)  # default key usage
     level = status.modification_level
     return PadesCheck(
         intact=bool(status.intact),

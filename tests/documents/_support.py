@@ -1,17 +1,13 @@
 """Shared material for the document tests: fixed dates, revocation references, people (the dev
-people and a worst case made of Latin-1..4 letters), decoding helpers (pdftoppm + zxing-cpp)."""
+people and a worst case made of Latin-1..4 letters), decoding helpers (PDFium + zxing-cpp)."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import io
-import shutil
-import subprocess
 import unicodedata
 from typing import Any
-
-import pytest
 
 from issuer.documents import JtiRef
 from issuer.sources import DevAuthenticSource
@@ -61,22 +57,14 @@ def worst_case_person(window: int = 0) -> dict[str, Any]:
 
 
 def decode_page(pdf: bytes, dpi: int = 150) -> list[str]:
-    """Rasterise page 1 with ``pdftoppm -r dpi`` (grey) and decode every QR code with
-    zxing-cpp."""
+    """Rasterise page 1 in-process with PDFium (``verifier.scan.render_pdf``, grey) and decode
+    every QR code with raw zxing-cpp (no preprocessing retries)."""
     import zxingcpp
-    from PIL import Image
 
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    image = subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-gray", "-singlefile", "-f", "1", "-l", "1", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout
-    found = zxingcpp.read_barcodes(
-        Image.open(io.BytesIO(image)), formats=zxingcpp.BarcodeFormat.QRCode
-    )
+    from verifier.scan import render_pdf
+
+    (image,) = render_pdf(pdf, dpi=dpi, max_pages=1)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     return [r.text for r in found]
 
 

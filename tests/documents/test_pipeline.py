@@ -11,8 +11,6 @@ import asyncio
 import io
 import random
 import re
-import shutil
-import subprocess
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -23,6 +21,7 @@ from asn1crypto import cms
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
+from PIL import ImageChops
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers.pdf_cms import Signer as PyHankoSigner
@@ -44,9 +43,10 @@ from issuer.documents import (
 from issuer.documents._devcert import _dev_chain
 from issuer.documents._pades import CMS_OVERHEAD, SignerBridge, bridge_for
 from issuer.documents._qr import QUIET_ZONE
+from verifier.inputs import verify_qr_pdf
 from verifier.jose import Algorithm, PublicKey
 from verifier.qr import TrustedCertificates, get_doctype
-from verifier.scan import verify_qr_pdf
+from verifier.scan import render_pdf
 from verifier.signing import LocalSigner, generate_private_key
 from verifier.trust import create_issuer_certificate, create_root_ca
 
@@ -182,15 +182,9 @@ def _reference_qr(canvas: Any, symbol: QrSymbol, x: float, top: float, module: f
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-def _raster(pdf: bytes, dpi: int) -> bytes:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
-    return subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-gray", "-singlefile", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout
+def _raster(pdf: bytes, dpi: int) -> Any:
+    (image,) = render_pdf(pdf, dpi=dpi, max_pages=1)
+    return image
 
 
 @pytest.mark.parametrize("doc_type", ["prc", "ehic", "ssh"])
@@ -201,7 +195,11 @@ def test_the_fragment_paints_what_the_path_painted(
     monkeypatch.setattr(_pdf, "_draw_qr", _reference_qr)
     reference = _pdf.draw_page(layout, symbol, DocumentService().fonts)
     for dpi in (150, 300):
-        assert _raster(page, dpi) == _raster(reference, dpi)  # pixel for pixel
+        ours, theirs = _raster(page, dpi), _raster(reference, dpi)
+        # The same modules pixel for pixel, up to anti-aliasing rounding: PDFium sums edge
+        # coverage in another order for a path under ``cm`` than for the same path in page
+        # coordinates, so edge pixels may differ by a few grey levels (a missing module: 255).
+        assert ImageChops.difference(ours, theirs).getextrema()[1] <= 4
 
 
 def _reference_fit(value: str, font: str, size: float, width: float) -> float | None:

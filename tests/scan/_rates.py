@@ -1,6 +1,6 @@
 """Decode rates of the robustness set: documents × resolutions × transformations × decoders.
 
-Each document is printed to a PDF (_corpus.document_pdf), rendered with pdftoppm at each dpi,
+Each document is printed to a PDF (_corpus.document_pdf), rendered with PDFium at each dpi,
 transformed with PIL, and decoded by each decoder configuration through ``decode_image`` (with
 its preprocessing retries). A decode counts only if it returns exactly the issued QR text.
 """
@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID
-from verifier.scan import PyzbarDecoder, QrDecoder, ZxingDecoder, decode_image, render_pdf
+from verifier.scan import (
+    PyzbarDecoder,
+    QrDecoder,
+    ScanUnavailable,
+    ZxingDecoder,
+    decode_image,
+    render_pdf,
+)
 
 from ._corpus import QrIssuer, document_pdf, make_ca, sample, worst_case
 from ._transforms import HARD, MODERATE, Transform
@@ -25,6 +32,18 @@ CONFIGS: dict[str, Callable[[], list[QrDecoder]]] = {
     "combined": lambda: [ZxingDecoder(), PyzbarDecoder()],
 }
 SETS: dict[str, dict[str, Transform]] = {"moderate": MODERATE, "hard": HARD}
+
+
+def available_configs() -> tuple[str, ...]:
+    """The decoder configurations this machine can run (pyzbar needs libzbar0)."""
+    out = []
+    for name, make in CONFIGS.items():
+        try:
+            make()
+        except ScanUnavailable:
+            continue
+        out.append(name)
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.scan import InputKind, detect_input
+from verifier.inputs import InputKind, detect_input
 
 JWS = "eyJhbGciOiJFUzI1NiJ9.eyJzaWQiOiJ4In0.c2ln"
 
@@ -18,6 +18,10 @@ JWS = "eyJhbGciOiJFUzI1NiJ9.eyJzaWQiOiJ4In0.c2ln"
         (b"RIFF\x00\x00\x00\x00WEBPVP8 ", InputKind.IMAGE),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", InputKind.PDF),
         (b"\r\n  junk before the header %PDF-1.4\n", InputKind.PDF),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR%PDF-1.4\n", InputKind.AMBIGUOUS),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 5000 + b"%PDF-1.4\n", InputKind.AMBIGUOUS),
+        (b"GIF89a" + b"\x00" * (2 << 20) + b"%PDF-1.7", InputKind.AMBIGUOUS),  # past 1 MiB
+        (b"%PDF-1.7\n\xff\xd8\xff\xe0 an embedded JPEG stream", InputKind.PDF),
         ("%PDF-1.4\n1 0 obj", InputKind.PDF),
         ("6BF*ZB8XP+MKIT27G4WA0$SGX.L8A84D3/R8QDESD42A0-H4R SN7MBZ6", InputKind.QR_TEXT),
         (b"6BF*ZB8XP+MKIT27G4WA0\r\n", InputKind.QR_TEXT),

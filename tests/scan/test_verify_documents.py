@@ -12,6 +12,8 @@ import segno
 from PIL import Image
 
 from verifier import Outcome
+from verifier.inputs import verify_qr_image, verify_qr_pdf
+from verifier.pdf import check_printed_data, visible_text
 from verifier.qr import (
     CIVICRED_SSH_SID,
     EESSI_PRC_SID,
@@ -21,7 +23,7 @@ from verifier.qr import (
     report_to_eessi_dict,
     report_to_pdf,
 )
-from verifier.scan import check_printed_data, pdf_text, verify_qr_image, verify_qr_pdf
+from verifier.scan import PdfFile
 
 from ._corpus import (
     QrIssuer,
@@ -98,7 +100,7 @@ def test_printed_text_edited_after_signing(
     assert report.outcome is Outcome.INVALID and report.claims is None
     results = codes(report)
     assert results["qr.signature"] == "passed"  # the QR itself is untouched
-    assert results["pdf.coverage"] == "failed"
+    assert results["pdf.modified_after_seal"] == "failed"
     assert results["pdf.printed_data"] == "failed"
     printed = next(c for c in report.checks if c.code == "pdf.printed_data")
     assert "'Wonderland'" in printed.message and "(fn)" in printed.message
@@ -225,11 +227,11 @@ def test_partial_dates_may_drop_unknown_parts(qr_issuer: QrIssuer) -> None:
     )
 
 
-def test_pdf_text_of_a_broken_pdf() -> None:
+def test_visible_text_of_a_broken_pdf() -> None:
     from verifier.scan import ScanError
 
-    with pytest.raises(ScanError):
-        pdf_text(b"%PDF-1.4\n" + b"\x00" * 50)
+    with pytest.raises(ScanError), PdfFile(b"%PDF-1.4\n" + b"\x00" * 50) as pdf:
+        visible_text(pdf, max_pages=1)
 
 
 # -- the issuer's own documents (issuer/documents), when available ------------------------------

@@ -72,7 +72,7 @@ def _stdin() -> Iterator[Input]:
 
 def _is_one_document(data: bytes) -> bool:
     """A binary document, JWS JSON, or bytes that are not UTF-8 text: never split into lines."""
-    from verifier.scan import InputKind, detect_input
+    from verifier.inputs import InputKind, detect_input
 
     if detect_input(data) in (InputKind.PDF, InputKind.PNG, InputKind.JPEG, InputKind.IMAGE):
         return True

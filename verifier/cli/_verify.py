@@ -27,8 +27,8 @@ from verifier.cli._common import (
 )
 from verifier.cli._inputs import Input, collect
 from verifier.cli._trust_sources import TrustSources, trust_sources
+from verifier.inputs import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
 from verifier.qr import report_to_eessi_json
-from verifier.scan import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
 
 SD_JWT_KINDS = (InputKind.SD_JWT, InputKind.SD_JWT_JSON)
 

@@ -67,6 +67,7 @@ _EXACT = {
     "qr.validity": "validity_period",
     "pdf.signature": "pdf_signature",
     "pdf.coverage": "pdf_coverage",
+    "pdf.modified_after_seal": "pdf_coverage",
     "pdf.printed_data": "pdf_printed_data",
 }
 

@@ -2,7 +2,8 @@
 
 Both libraries are optional (the ``scan`` extra) and imported when a decoder is built. An image
 that neither reads as is gets simple retries (grayscale + autocontrast, Otsu binarization,
-upscale ×2, median filter, downscale), each variant made only when the previous ones failed.
+upscale ×2, the same sharpened, upscale ×3 for small images, median filter, downscale), each
+variant made only when the previous ones failed.
 Images are bounded before decoding (bytes and pixels: no decompression bombs).
 """
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000
 _UPSCALE_LIMIT = 3000  # longest side below which an upscale ×2 is tried
+_UPSCALE3_LIMIT = 1200  # longest side below which an upscale ×3 is tried
 
 
 class QrDecoder(Protocol):
@@ -75,17 +77,26 @@ class PyzbarDecoder:
         return [r.data.decode("utf-8", "replace") for r in results if r.data]
 
 
+_INSTALLED: list[tuple[QrDecoder, ...]] = []  # found once per process (see default_decoders)
+
+
 def default_decoders() -> tuple[QrDecoder, ...]:
-    """Every decoder installed, zxing-cpp first; :class:`ScanUnavailable` if none is."""
-    decoders: list[QrDecoder] = []
-    for factory in (ZxingDecoder, PyzbarDecoder):
-        try:
-            decoders.append(factory())
-        except ScanUnavailable:
-            continue
-    if not decoders:
-        raise ScanUnavailable("no QR decoder installed: install civicred[scan]")
-    return tuple(decoders)
+    """Every decoder installed, zxing-cpp first; :class:`ScanUnavailable` if none is.
+
+    Looked up once per process: a failed import is not cached by Python, and pyzbar looks for
+    libzbar with ``ctypes.util.find_library`` (a subprocess), which cost ~25 ms per document on
+    a machine without it. The decoders are stateless, so one set serves every call."""
+    if not _INSTALLED:
+        decoders: list[QrDecoder] = []
+        for factory in (ZxingDecoder, PyzbarDecoder):
+            try:
+                decoders.append(factory())
+            except ScanUnavailable:
+                continue
+        if not decoders:
+            raise ScanUnavailable("no QR decoder installed: install civicred[scan]")
+        _INSTALLED.append(tuple(decoders))
+    return _INSTALLED[0]
 
 
 def _pil() -> Any:
@@ -100,7 +111,7 @@ def load_image(source: str | Path | bytes | bytearray | Image) -> Image:
     """A decoded, size-checked PIL image (EXIF orientation applied), or :class:`ScanError`."""
     pil, _, ops = _pil()
     if isinstance(source, str | Path | bytes | bytearray):
-        image = _open(pil, _read(source))
+        image = _open(pil, read_image_bytes(source))
     else:
         image = source
     if image.width * image.height > MAX_IMAGE_PIXELS:
@@ -130,7 +141,8 @@ def _open(pil: Any, data: bytes) -> Image:
     return image
 
 
-def _read(source: str | Path | bytes | bytearray) -> bytes:
+def read_image_bytes(source: str | Path | bytes | bytearray) -> bytes:
+    """An image file's bytes, size-checked (:class:`ScanError` ``scan.image``/``scan.image_size``)."""
     if isinstance(source, bytes | bytearray):
         data = bytes(source)
     else:
@@ -182,6 +194,11 @@ def variants(image: Image) -> Iterator[tuple[str, Image]]:
     if max(gray.size) <= _UPSCALE_LIMIT:
         big = gray.resize((gray.width * 2, gray.height * 2), pil.Resampling.LANCZOS)
         yield "upscaled", big
+        # Blur and small modules (3 px at 150 dpi): unsharp masking on the ×2 image restores
+        # module edges that binarisation alone cannot.
+        yield "upscaled+sharpened", big.filter(flt.UnsharpMask(radius=4, percent=250, threshold=0))
+    if max(gray.size) <= _UPSCALE3_LIMIT:  # a small image (a far photo, a thumbnail): ×3
+        yield "upscaled×3", gray.resize((gray.width * 3, gray.height * 3), pil.Resampling.LANCZOS)
     smooth = gray.filter(flt.MedianFilter(5))
     level = _otsu(smooth)
     yield "median+binarized", smooth.point(lambda v: 255 if v > level else 0)
@@ -202,8 +219,10 @@ def decode_image(
     in turn; the first variant where a decoder finds something wins. ``on_decoded(decoder,
     variant)`` reports which one did (benchmarks, logs).
     """
-    image = load_image(source)
     chosen = tuple(decoders) if decoders is not None else default_decoders()
+    if not chosen:
+        raise ScanUnavailable("no QR decoder given: the image cannot be read")
+    image = load_image(source)
     for variant, candidate in variants(image) if retries else iter([("original", image)]):
         for decoder in chosen:
             try:

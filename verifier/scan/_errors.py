@@ -12,6 +12,7 @@ class ScanError(MalformedInput):
 
 
 class ScanUnavailable(ScanError):
-    """An optional dependency (zxing-cpp, pyzbar, Pillow, pypdf, pyHanko, pdftoppm) is missing."""
+    """An optional dependency (zxing-cpp, pyzbar, Pillow, pypdfium2, pyHanko) is missing:
+    the input cannot be checked here, which is not a verdict on it."""
 
     default_code = "scan.unavailable"

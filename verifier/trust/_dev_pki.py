@@ -16,6 +16,10 @@ from verifier.trust._pki import USE_OIDS, CertificateUse
 
 _KU_CA = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
 _KU_SIGN = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+#: Document signing also seals PDFs (PAdES): a seal's certificate asserts nonRepudiation
+#: (contentCommitment) as ETSI EN 319 412-2 §4.3.2 profiles and Adobe expect; it is also
+#: pyHanko's default signer key-usage requirement.
+_KU_DOCUMENT = x509.KeyUsage(True, True, False, False, False, False, False, False, False)
 
 
 def _hash_for(key: PrivateKey) -> hashes.SHA256 | hashes.SHA384 | None:
@@ -75,11 +79,15 @@ def create_root_ca(
 
 
 def _leaf(
-    builder: x509.CertificateBuilder, ca_cert: x509.Certificate, ca_key: PrivateKey, uri: str
+    builder: x509.CertificateBuilder,
+    ca_cert: x509.Certificate,
+    ca_key: PrivateKey,
+    uri: str,
+    usage: x509.KeyUsage = _KU_SIGN,
 ) -> x509.Certificate:
     builder = (
         builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_KU_SIGN, critical=True)
+        .add_extension(usage, critical=True)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
                 ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
@@ -122,11 +130,13 @@ def create_issuer_certificate(
     not_after: datetime,
 ) -> x509.Certificate:
     """An issuer leaf: ``CN=name, O=issuer id, C=country``, SAN URI = ``credential_issuer``,
-    CA:false, KU digitalSignature, EKU = the OID of ``use``."""
+    CA:false, KU digitalSignature (document signing: and nonRepudiation, for PDF seals),
+    EKU = the OID of ``use``."""
     if use not in USE_OIDS:
         raise ValueError(f"unknown certificate use {use!r}")
     subject = _name(name, issuer_id, country)
     builder = _builder(subject, ca_cert.subject, public_key, not_before, not_after).add_extension(
         x509.ExtendedKeyUsage([USE_OIDS[use]]), critical=False
     )
-    return _leaf(builder, ca_cert, ca_key, credential_issuer)
+    usage = _KU_DOCUMENT if use == "document_signing" else _KU_SIGN
+    return _leaf(builder, ca_cert, ca_key, credential_issuer, usage)

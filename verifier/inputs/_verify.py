@@ -18,22 +18,48 @@ from cryptography import x509
 
 from verifier._errors import VerificationError
 from verifier._report import Check, CheckResult, VerificationReport, failed, passed
-from verifier.qr._document import QrDocument
-from verifier.qr._envelope import decode_qr_text
-from verifier.qr._verify import QR_FORMAT, extend_report, verify_qr_document
-from verifier.qr._verify_policy import DEFAULT_QR_POLICY, QrVerificationPolicy, RevocationChecker
-from verifier.qr._verify_trust import QrDocumentResolver
-from verifier.scan._decoders import QrDecoder, decode_image
-from verifier.scan._detect import InputKind
-from verifier.scan._errors import ScanError
-from verifier.scan._pades import PadesSignature, inspect_pades, pades_checks
-from verifier.scan._pdf import DEFAULT_DPI, DEFAULT_MAX_PAGES, decode_pdf, read_pdf_bytes
-from verifier.scan._printed import PRINTED_DATA_CODE, check_printed_data, pdf_text
+from verifier.inputs._detect import InputKind, ambiguity
+from verifier.pdf import (
+    PRINTED_DATA_CODE,
+    SIGNATURE_CODE,
+    PadesSignature,
+    check_printed_data,
+    inspect_pades,
+    pades_checks,
+    visible_text,
+)
+from verifier.qr import (
+    DEFAULT_QR_POLICY,
+    QR_FORMAT,
+    QrDocument,
+    QrDocumentResolver,
+    QrVerificationPolicy,
+    RevocationChecker,
+    decode_qr_text,
+    extend_report,
+    verify_qr_document,
+)
+from verifier.scan import (
+    DEFAULT_DPI,
+    DEFAULT_MAX_PAGES,
+    PdfFile,
+    PdfRenderer,
+    QrDecoder,
+    ScanError,
+    ScanUnavailable,
+    decode_image,
+    decode_pdf,
+    open_pdf,
+    read_image_bytes,
+    read_pdf_bytes,
+)
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
 SCAN_CODE = "scan.qr"
+MAX_TEXT_PAGES = 4  # pages whose visible text is compared with the signed data
+AMBIGUOUS_CODE = "input.ambiguous"
 
 
 def _pick(texts: Sequence[str]) -> tuple[str, Check]:
@@ -55,6 +81,14 @@ def _pick(texts: Sequence[str]) -> tuple[str, Check]:
     )
 
 
+def _scan_check(exc: ScanError) -> Check:
+    """A file that cannot be read is a failed check; a missing decoder or renderer is no verdict
+    on the file (``scan.unavailable`` is UNDETERMINED: it could not be checked here)."""
+    if isinstance(exc, ScanUnavailable):
+        return Check(exc.code, CheckResult.UNDETERMINED, exc.message)
+    return failed(exc.code, exc.message)
+
+
 def _scan_failure(check: Check, after: Iterable[Check] = ()) -> VerificationReport:
     checks = (check, *after)
     return VerificationReport.from_checks(
@@ -73,24 +107,37 @@ def verify_qr_image(
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     decoders: Sequence[QrDecoder] | None = None,
 ) -> VerificationReport:
-    """Find the QR code of a photo or screenshot and verify it (v0.5 §5)."""
+    """Find the QR code of a photo or screenshot and verify it (v0.5 §5). A file that is also
+    a PDF (a polyglot) is refused: ``input.ambiguous``."""
     try:
+        if isinstance(source, str | Path):
+            source = read_image_bytes(source)
+        if isinstance(source, bytes | bytearray) and (why := ambiguity(bytes(source))):
+            return _scan_failure(failed(AMBIGUOUS_CODE, why))
         texts = decode_image(source, decoders=decoders)
     except ScanError as exc:
-        return _scan_failure(failed(exc.code, exc.message))
+        return _scan_failure(_scan_check(exc))
     if not texts:
         return _scan_failure(failed(SCAN_CODE, "no QR code found in the image"))
+    return _verify_found(
+        texts, resolver=resolver, today=today, now=now, treatment_date=treatment_date,
+        revocation=revocation, policy=policy,
+    )  # fmt: skip
+
+
+def _verify_found(
+    texts: Sequence[str],
+    *,
+    after: Sequence[Check] = (),
+    details: dict[str, Any] | None = None,
+    **qr: Any,
+) -> VerificationReport:
+    """The QR flow (v0.5 §5) on the chosen text, with ``scan.qr`` first and ``after`` last."""
     text, found = _pick(texts)
-    report = verify_qr_document(
-        text,
-        resolver=resolver,
-        today=today,
-        now=now,
-        treatment_date=treatment_date,
-        revocation=revocation,
-        policy=policy,
+    report = verify_qr_document(text, **qr)
+    return extend_report(
+        report, before=[found], after=after, details={"qr_text": text, **(details or {})}
     )
-    return extend_report(report, before=[found], details={"qr_text": text})
 
 
 def _pades(
@@ -101,17 +148,23 @@ def _pades(
     try:
         signatures = inspect_pades(data, trust_roots=roots, now=now)
     except Exception as exc:  # pyHanko missing, or a PDF structure it cannot parse
-        result = CheckResult.UNDETERMINED if policy.pades == "required" else CheckResult.WARNING
+        # Not analysable is not "unsigned": the seal may be there, so no verdict either way.
         why = exc.message if isinstance(exc, VerificationError) else type(exc).__name__
-        return [Check("pdf.signature", result, f"the PDF signature cannot be analysed ({why})")], []
+        return [
+            Check(
+                SIGNATURE_CODE,
+                CheckResult.UNDETERMINED,
+                f"the PDF signature cannot be analysed ({why})",
+            )
+        ], []
     return pades_checks(signatures, policy.pades), signatures
 
 
-def _printed(data: bytes, document: QrDocument) -> list[Check]:
+def _printed(pdf: PdfFile, document: QrDocument) -> list[Check]:
     try:
-        text = pdf_text(data)
-    except ScanError as exc:
-        return [Check(PRINTED_DATA_CODE, CheckResult.WARNING, exc.message)]
+        text = visible_text(pdf, max_pages=MAX_TEXT_PAGES)
+    except ScanError as exc:  # the text cannot be read: the comparison cannot be made
+        return [Check(PRINTED_DATA_CODE, CheckResult.UNDETERMINED, exc.message)]
     return [check_printed_data(text, document)]
 
 
@@ -126,6 +179,7 @@ def verify_qr_pdf(
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     pdf_trust_roots: Sequence[x509.Certificate] = (),
     decoders: Sequence[QrDecoder] | None = None,
+    renderer: PdfRenderer | None = None,
     dpi: int = DEFAULT_DPI,
     max_pages: int = DEFAULT_MAX_PAGES,
 ) -> VerificationReport:
@@ -136,37 +190,54 @@ def verify_qr_pdf(
     """
     try:
         data = read_pdf_bytes(source)
-    except ScanError as exc:
-        return _scan_failure(failed(exc.code, exc.message))
+    except ScanError as exc:  # an image with a PDF appended has no header in the first KiB
+        raw = bytes(source) if isinstance(source, bytes | bytearray) else b""
+        why = ambiguity(raw)
+        return _scan_failure(failed(AMBIGUOUS_CODE, why) if why else _scan_check(exc))
+    if why := ambiguity(data):
+        return _scan_failure(failed(AMBIGUOUS_CODE, why))
     pdf_checks, signatures = _pades(data, policy, pdf_trust_roots, now)
     pdf_details: dict[str, Any] = {"signatures": [s.to_dict() for s in signatures]}
     try:
-        texts = decode_pdf(data, dpi=dpi, max_pages=max_pages, decoders=decoders)
+        pdf = open_pdf(data)
     except ScanError as exc:
-        return _scan_failure(failed(exc.code, exc.message), pdf_checks)
-    if not texts:
-        return _scan_failure(
-            failed(SCAN_CODE, f"no QR code found on the first {max_pages} page(s)"), pdf_checks
+        return _scan_failure(_scan_check(exc), pdf_checks)
+    with pdf:  # one PDFium parse for the QR and the printed text
+        try:
+            texts = decode_pdf(
+                pdf, dpi=dpi, max_pages=max_pages, decoders=decoders, renderer=renderer
+            )
+        except ScanError as exc:
+            return _scan_failure(_scan_check(exc), pdf_checks)
+        if not texts:
+            return _scan_failure(
+                failed(SCAN_CODE, f"no QR code found on the first {max_pages} page(s)"),
+                pdf_checks,
+            )
+        return _verify_found(
+            texts,
+            after=pdf_checks,
+            details={"pdf": pdf_details},
+            resolver=resolver,
+            today=today,
+            now=now,
+            treatment_date=treatment_date,
+            revocation=revocation,
+            policy=policy,
+            extra_checks=(lambda doc: _printed(pdf, doc)) if policy.printed_data else None,
         )
-    text, found = _pick(texts)
-    report = verify_qr_document(
-        text,
-        resolver=resolver,
-        today=today,
-        now=now,
-        treatment_date=treatment_date,
-        revocation=revocation,
-        policy=policy,
-        extra_checks=(lambda doc: _printed(data, doc)) if policy.printed_data else None,
-    )
-    return extend_report(
-        report, before=[found], after=pdf_checks, details={"qr_text": text, "pdf": pdf_details}
-    )
 
 
 #: Input kinds :func:`verify_document_input` handles (``detect_input`` tells them apart).
 DOCUMENT_KINDS = frozenset(
-    {InputKind.QR_TEXT, InputKind.PNG, InputKind.JPEG, InputKind.IMAGE, InputKind.PDF}
+    {
+        InputKind.QR_TEXT,
+        InputKind.PNG,
+        InputKind.JPEG,
+        InputKind.IMAGE,
+        InputKind.PDF,
+        InputKind.AMBIGUOUS,  # refused with input.ambiguous, as a report
+    }
 )
 
 
@@ -191,6 +262,9 @@ def verify_document_input(
         "revocation": revocation,
         "policy": policy,
     }
+    if kind is InputKind.AMBIGUOUS:
+        why = ambiguity(data) or "the input is more than one type"
+        return _scan_failure(failed(AMBIGUOUS_CODE, why))
     if kind is InputKind.QR_TEXT:
         return verify_qr_document(data.decode("ascii", errors="replace").strip(), **common)
     if kind is InputKind.PDF:

@@ -3,24 +3,23 @@
 EHIC PDF QR PoC v0.5 §2.1: every field visible on the PRC is in the token (no more, no less),
 and §4: dates are printed DD/MM/YYYY. A PDF whose text was edited after issuance (or a valid QR
 pasted onto someone else's document) shows values the QR does not sign: ``pdf.printed_data``
-fails and names the fields. Text comes from pypdf (the latest revision: what a viewer shows).
-Matching is tolerant to case, Unicode normalisation, whitespace and line wrapping, and strict on
-the characters themselves.
+fails and names the fields. Only text a person can see counts (:mod:`verifier.pdf._visible`:
+not invisible, tiny, off the page, covered or white on white), read from the latest revision
+(what a viewer shows). Matching is tolerant to case, Unicode normalisation, whitespace and line
+wrapping, and strict on the characters themselves.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from verifier._report import Check, CheckResult
-from verifier.qr._document import QrDocument
-from verifier.scan._errors import ScanError, ScanUnavailable
+from verifier.pdf._visible import VisibleText
+from verifier.qr import QrDocument
 
 PRINTED_DATA_CODE = "pdf.printed_data"
-MAX_TEXT_PAGES = 4
 _SPACES = re.compile(r"\s+")
 _HYPHENS = str.maketrans({"\u00ad": None, "\u2010": "-", "\u2011": "-", "\u2212": "-"})
 
@@ -32,21 +31,6 @@ class PrintedField:
     name: str
     label: str
     renderings: tuple[str, ...]
-
-
-def pdf_text(pdf: bytes, *, max_pages: int = MAX_TEXT_PAGES) -> str:
-    """The text of the first pages (pypdf); :class:`ScanError` if it cannot be extracted."""
-    try:
-        from pypdf import PdfReader
-    except ImportError as exc:
-        raise ScanUnavailable("pypdf is not installed (civicred[scan])") from exc
-    try:
-        reader = PdfReader(io.BytesIO(pdf))
-        return "\n".join(page.extract_text() or "" for page in list(reader.pages)[:max_pages])
-    except Exception as exc:  # pypdf raises many types on hostile input
-        raise ScanError(
-            f"the PDF text cannot be read ({type(exc).__name__})", code="scan.pdf"
-        ) from None
 
 
 def _date_renderings(value: str) -> tuple[str, ...]:
@@ -88,11 +72,12 @@ def _found(rendering: str, text: str, compact: str) -> bool:
     return len(squeezed) >= 6 and squeezed in compact
 
 
-def check_printed_data(text: str, document: QrDocument) -> Check:
-    """``pdf.printed_data``: PASSED if every field is found, FAILED naming those that are not,
-    WARNING if the PDF has no text layer (an image-only scan: compare by eye)."""
-    normalised = _normalise(text)
-    if not normalised:
+def check_printed_data(text: str | VisibleText, document: QrDocument) -> Check:
+    """``pdf.printed_data``: PASSED if every field is visibly printed, FAILED naming those that
+    are not, WARNING if the PDF has no text layer at all (an image-only scan: compare by eye)."""
+    seen = text if isinstance(text, VisibleText) else VisibleText(text)
+    normalised = _normalise(seen.text)
+    if not normalised and not seen.hidden:
         return Check(
             PRINTED_DATA_CODE,
             CheckResult.WARNING,
@@ -108,11 +93,14 @@ def check_printed_data(text: str, document: QrDocument) -> Check:
         return Check(
             PRINTED_DATA_CODE,
             CheckResult.PASSED,
-            "every signed field is printed on the PDF as signed",
+            "every signed field is visibly printed on the PDF as signed",
         )
     shown = "; ".join(f"{f.label} ({f.name}) {f.renderings[0]!r}" for f in missing[:8])
+    hidden = seen.describe_hidden()
+    note = f" (text a reader cannot see was not counted: {hidden} characters)" if hidden else ""
     return Check(
         PRINTED_DATA_CODE,
         CheckResult.FAILED,
-        f"the PDF does not print the signed value of {len(missing)} field(s): {shown}",
+        f"the PDF does not visibly print the signed value of {len(missing)} field(s): {shown}"
+        + note,
     )

@@ -4,6 +4,14 @@ Stdlib only (no optional dependency), so detecting never needs the ``scan`` extr
 formats are recognised by their magic bytes; text by its alphabet: a QR text of ours is Base45
 (RFC 9285: ``0-9 A-Z``, space and ``$%*+-./:``), a compact JWS is base64url with two dots, an
 SD-JWT has ``~`` separators, and its JSON serialization is a JSON object.
+
+A file that is more than one type is :attr:`InputKind.AMBIGUOUS`: an image (magic at offset 0)
+with ``%PDF-`` anywhere in it — a PNG chunk, JPEG trailing data — is also a PDF to a PDF reader
+(readers search for the header beyond the first KiB, and for the trailer from the end). Verifying
+it as an image would skip every PDF check while a PDF viewer shows another page, so it is
+refused (``input.ambiguous``). A file starting with ``%PDF-`` is a PDF: image readers need their
+magic at offset 0 (a PDF that is also a ZIP is out of scope). The price is that an image whose
+bytes happen to contain ``%PDF-`` is refused too (about 2⁻⁴⁰ per byte of compressed data).
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import json
 import re
 from enum import StrEnum
 
-from verifier.qr._base45 import ALPHABET as _BASE45_ALPHABET
+from verifier.qr import BASE45_ALPHABET as _BASE45_ALPHABET
 
 
 class InputKind(StrEnum):
@@ -24,6 +32,7 @@ class InputKind(StrEnum):
     JPEG = "jpeg"
     IMAGE = "image"  # another raster format PIL reads (GIF, BMP, TIFF, WebP)
     PDF = "pdf"
+    AMBIGUOUS = "ambiguous"  # an image that is also a PDF (a polyglot): refused, input.ambiguous
     UNKNOWN = "unknown"
 
 
@@ -36,6 +45,8 @@ _MAGIC: tuple[tuple[bytes, InputKind], ...] = (
     (b"II*\x00", InputKind.IMAGE),
     (b"MM\x00*", InputKind.IMAGE),
 )
+_IMAGE_NAMES = {InputKind.PNG: "a PNG image", InputKind.JPEG: "a JPEG image"}
+PDF_HEADER = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024  # ISO 32000-1 §7.5.2: readers accept the header within the first 1 KiB
 _BASE45 = frozenset(_BASE45_ALPHABET) | frozenset("\r\n\t")
 _B64URL = r"[A-Za-z0-9_-]"
@@ -48,7 +59,7 @@ def detect_input(data: bytes | str) -> InputKind:
     """Classify ``data`` (file content or pasted text); never raises, never decodes fully."""
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data[:_MAX_TEXT_PROBE])
-        kind = _binary_kind(raw)
+        kind = _binary_kind(raw, bytes(data))
         if kind is not None:
             return kind
         try:
@@ -64,15 +75,36 @@ def detect_input(data: bytes | str) -> InputKind:
     return _text_kind(text)
 
 
-def _binary_kind(raw: bytes) -> InputKind | None:
+def image_kind(raw: bytes) -> InputKind | None:
+    """The image kind named by the magic bytes at offset 0, if any."""
     for magic, kind in _MAGIC:
         if raw.startswith(magic):
             return kind
     if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
         return InputKind.IMAGE
-    if b"%PDF-" in raw[:_PDF_HEADER_WINDOW]:
+    return None
+
+
+def _binary_kind(raw: bytes, whole: bytes) -> InputKind | None:
+    image = image_kind(raw)
+    if image is not None:
+        return InputKind.AMBIGUOUS if ambiguity(whole) else image
+    if PDF_HEADER in raw[:_PDF_HEADER_WINDOW]:
         return InputKind.PDF
     return None
+
+
+def ambiguity(data: bytes) -> str | None:
+    """Why ``data`` is more than one type (an image that is also a PDF), else ``None``."""
+    image = image_kind(data[:16])
+    at = data.find(PDF_HEADER) if image is not None else -1
+    if image is None or at < 0:
+        return None
+    name = _IMAGE_NAMES.get(image, "an image")
+    return (
+        f"the file is both {name} and a PDF (a %PDF- header at byte {at}): "
+        "a viewer may show either, so it is not verified"
+    )
 
 
 def _text_kind(text: str) -> InputKind:

@@ -6,8 +6,10 @@ and the validation time is the caller's ``now``. The spec's PoC PDF is not PAdES
 signature is in the QR, EHIC PDF QR PoC v0.5 §4), so a missing PAdES signature is a WARNING
 unless the policy requires one.
 
-Two checks come out: ``pdf.signature`` (intact, valid, trusted) and ``pdf.coverage`` (was the
-document modified after signing: pyHanko's coverage level and difference analysis).
+Two checks come out: ``pdf.signature`` (intact, valid, trusted) and ``pdf.coverage`` (what the
+seal covers: pyHanko's coverage level and difference analysis), which becomes
+``pdf.modified_after_seal`` when a revision after the seal changes more than form fields,
+annotations or archival (LTA) data.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from verifier._report import Check, CheckResult
-from verifier.qr._kid import certificate_thumbprint
-from verifier.qr._verify_policy import PadesMode
-from verifier.scan._errors import ScanUnavailable
+from verifier.qr import PadesMode, certificate_thumbprint
+from verifier.scan import ScanUnavailable
 
 _T = TypeVar("_T")
 SIGNATURE_CODE, COVERAGE_CODE = "pdf.signature", "pdf.coverage"
+MODIFIED_CODE = "pdf.modified_after_seal"
 _OK_LEVELS = ("NONE", "LTA_UPDATES")  # PAdES/ISO 32000-2: these are not modifications
 _MINOR_LEVELS = ("FORM_FILLING", "ANNOTATIONS")
 
@@ -91,7 +93,6 @@ def inspect_pades(
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader
         from pyhanko.sign.validation import async_validate_pdf_signature
-        from pyhanko.sign.validation.settings import KeyUsageConstraints
         from pyhanko_certvalidator import ValidationContext
     except ImportError as exc:
         raise ScanUnavailable("pyHanko is not installed (civicred[scan])") from exc
@@ -101,7 +102,6 @@ def inspect_pades(
     asn1_x509: Any = importlib.import_module("asn1crypto.x509")  # untyped; comes with pyHanko
     roots = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in trust_roots]
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
     out: list[PadesSignature] = []
     for embedded in reader.embedded_signatures:
         context = ValidationContext(
@@ -109,9 +109,9 @@ def inspect_pades(
         )
         try:
             status = _run(
-                async_validate_pdf_signature(
-                    embedded, signer_validation_context=context, key_usage_settings=usage
-                )
+                # pyHanko's default key-usage policy: the signer asserts nonRepudiation
+                # (contentCommitment), as a document seal does (ETSI EN 319 412-2 §4.3.2).
+                async_validate_pdf_signature(embedded, signer_validation_context=context)
             )
         except Exception as exc:  # a malformed signature dictionary or CMS blob
             out.append(
@@ -142,7 +142,15 @@ def inspect_pades(
 
 
 def pades_checks(signatures: Sequence[PadesSignature], mode: PadesMode) -> list[Check]:
-    """``pdf.signature`` and ``pdf.coverage`` for the signatures of one PDF under ``mode``."""
+    """``pdf.signature`` and ``pdf.coverage`` (or ``pdf.modified_after_seal``) for the
+    signatures of one PDF under ``mode``.
+
+    The verdict rests on the seal: the latest trusted signature (else, with none trusted, the
+    first signature, so that a later untrusted one never stands in for it). Every revision after
+    the seal must be a change that cannot alter what is shown (ISO 32000-2 §12.8.2.2; pyHanko's
+    difference analysis). More signatures never improve the report: each untrusted one is named
+    in a warning.
+    """
     if mode == "ignore":
         return []
     if not signatures:
@@ -156,51 +164,74 @@ def pades_checks(signatures: Sequence[PadesSignature], mode: PadesMode) -> list[
             ),
             Check(COVERAGE_CODE, CheckResult.NOT_APPLICABLE, "no PDF signature: nothing covered"),
         ]
-    return [_signature_check(signatures, mode), _coverage_check(signatures[-1])]
-
-
-def _signature_check(signatures: Sequence[PadesSignature], mode: PadesMode) -> Check:
     broken = [s for s in signatures if not (s.intact and s.valid)]
     if broken:
         first = broken[0]
         why = first.problem or (
             "the signed bytes were changed" if not first.intact else "bad CMS signature"
         )
-        return Check(SIGNATURE_CODE, CheckResult.FAILED, f"PDF signature {first.field}: {why}")
+        return [
+            Check(SIGNATURE_CODE, CheckResult.FAILED, f"PDF signature {first.field}: {why}"),
+            Check(COVERAGE_CODE, CheckResult.NOT_APPLICABLE, "a PDF signature is not valid"),
+        ]
+    trusted = [s for s in signatures if s.trusted]
+    seal = trusted[-1] if trusted else signatures[0]
+    return [_signature_check(signatures, seal, mode), _coverage_check(seal)]
+
+
+def _who(signature: PadesSignature) -> str:
+    return signature.signer_subject or "an unknown signer"
+
+
+def _signature_check(
+    signatures: Sequence[PadesSignature], seal: PadesSignature, mode: PadesMode
+) -> Check:
     untrusted = [s for s in signatures if not s.trusted]
-    if untrusted:
+    if not seal.trusted:
         result = CheckResult.FAILED if mode == "required" else CheckResult.WARNING
-        who = untrusted[0].signer_subject or "an unknown signer"
         return Check(
             SIGNATURE_CODE,
             result,
-            f"the PDF signature by {who} is intact but does not chain to a trusted root",
+            f"the PDF signature by {_who(seal)} is intact but does not chain to a trusted root",
         )
-    who = ", ".join(s.signer_subject or "?" for s in signatures)
+    if untrusted:
+        others = ", ".join(f"{s.field} by {_who(s)}" for s in untrusted)
+        return Check(
+            SIGNATURE_CODE,
+            CheckResult.WARNING,
+            f"the PDF is sealed by {_who(seal)} (trusted); also signed, not trusted: {others}",
+        )
+    who = ", ".join(_who(s) for s in signatures)
     return Check(
         SIGNATURE_CODE, CheckResult.PASSED, f"PDF signature intact, valid and trusted ({who})"
     )
 
 
-def _coverage_check(last: PadesSignature) -> Check:
-    if not (last.intact and last.valid):
-        return Check(COVERAGE_CODE, CheckResult.NOT_APPLICABLE, "the PDF signature is not valid")
-    if last.coverage == "ENTIRE_FILE":
-        return Check(COVERAGE_CODE, CheckResult.PASSED, "the signature covers the whole file")
-    level = last.modification_level
-    if last.coverage == "ENTIRE_REVISION" and level in _OK_LEVELS:
+def _coverage_check(seal: PadesSignature) -> Check:
+    if seal.coverage == "ENTIRE_FILE":
+        return Check(COVERAGE_CODE, CheckResult.PASSED, "the seal covers the whole file")
+    level = seal.modification_level
+    if seal.coverage != "ENTIRE_REVISION":
         return Check(
-            COVERAGE_CODE, CheckResult.PASSED, f"only archival updates after signing ({level})"
+            COVERAGE_CODE,
+            CheckResult.FAILED,
+            f"the seal by {_who(seal)} does not cover a whole revision (coverage "
+            f"{seal.coverage}): what is shown is not what was sealed",
         )
-    if last.coverage == "ENTIRE_REVISION" and level in _MINOR_LEVELS and last.docmdp_ok:
+    if level in _OK_LEVELS:
+        return Check(
+            COVERAGE_CODE, CheckResult.PASSED, f"only archival updates after the seal ({level})"
+        )
+    if level in _MINOR_LEVELS and seal.docmdp_ok:
         return Check(
             COVERAGE_CODE,
             CheckResult.WARNING,
-            f"the PDF was changed after signing ({level}); the page content was not",
+            f"the PDF was changed after the seal ({level}); the page content was not",
         )
     return Check(
-        COVERAGE_CODE,
+        MODIFIED_CODE,
         CheckResult.FAILED,
-        f"the PDF was modified after signing (coverage {last.coverage}, changes {level or 'unknown'}): "
-        "what is shown is not what was signed",
+        f"the PDF was modified after the seal by {_who(seal)} (changes {level or 'unknown'}"
+        f"{'' if seal.docmdp_ok is not False else ', not permitted by the seal'}): "
+        "what is shown is not what was sealed",
     )
