@@ -176,7 +176,7 @@ def main() -> None:
 
     def pdfium_floor() -> None:
         (page,) = render_pdf(rendered.pdf_bytes, dpi=DEFAULT_DPI, max_pages=1)
-        zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)
+        zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCodeModel2)
 
     ours = ("civicred: PDF (+PAdES, printed data)",
             per_second(lambda: verify_qr_pdf(rendered.pdf_bytes, pdf_trust_roots=roots, **common),  # type: ignore[arg-type]

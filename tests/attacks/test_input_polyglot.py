@@ -27,7 +27,7 @@ from ._documents import NOW, TODAY, message, results, verify_image, verify_pdf
 
 def _qr_png(text: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(text, error="l", mode="alphanumeric").save(buffer, kind="png", scale=4)
+    segno.make(text, error="l", mode="alphanumeric", micro=False).save(buffer, kind="png", scale=4)
     return buffer.getvalue()
 
 

@@ -30,7 +30,7 @@ class MissingRenderer:
 
 def _png(text: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(text, error="l", mode="alphanumeric").save(buffer, kind="png", scale=4)
+    segno.make(text, error="l", mode="alphanumeric", micro=False).save(buffer, kind="png", scale=4)
     return buffer.getvalue()
 
 

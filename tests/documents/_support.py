@@ -64,7 +64,7 @@ def decode_page(pdf: bytes, dpi: int = 150) -> list[str]:
     from verifier.scan import render_pdf
 
     (image,) = render_pdf(pdf, dpi=dpi, max_pages=1)
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCodeModel2)
     return [r.text for r in found]
 
 

@@ -34,7 +34,9 @@ from .conftest import ZBAR_MISSING, needs_zbar
 
 def _png(text: str, scale: int = 4) -> bytes:
     buffer = io.BytesIO()
-    segno.make(text, error="l", mode="alphanumeric").save(buffer, kind="png", scale=scale)
+    segno.make(text, error="l", mode="alphanumeric", micro=False).save(
+        buffer, kind="png", scale=scale
+    )
     return buffer.getvalue()
 
 

@@ -167,7 +167,7 @@ def test_images(prc_text: str, resolver: TrustedCertificates, qr_issuer: QrIssue
         images = []
         for text in texts:
             buffer = io.BytesIO()
-            segno.make(text, error="l").save(buffer, kind="png", scale=4)
+            segno.make_qr(text, error="l").save(buffer, kind="png", scale=4)
             images.append(Image.open(buffer).convert("L"))
         canvas = Image.new(
             "L", (sum(i.width for i in images) + 40, max(i.height for i in images)), 255

@@ -50,7 +50,9 @@ class ZxingDecoder:
         zx = self._zxing
         results = zx.read_barcodes(
             image,
-            formats=zx.BarcodeFormat.QRCode,
+            # QR Model 2 only (EHIC PDF QR PoC v0.5 §3): the QR family would also report
+            # Micro QR symbols, which a page's glyphs can mimic (seen: a spurious "9346").
+            formats=zx.BarcodeFormat.QRCodeModel2,
             try_rotate=True,
             try_downscale=True,
             try_invert=True,
