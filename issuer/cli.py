@@ -6,7 +6,8 @@ through the registry's bundle; then both keep serving until Ctrl-C (``--once`` s
 ``civicred samples --out DIR`` does the same once and writes the samples into ``DIR``.
 ``civicred pdf render|batch`` renders signed PDF documents (issuer/documents, docs/documents.md).
 ``civicred issuer serve|migrate|check`` runs the issuer as a service (issuer/serve.py,
-docs/issuer-operations.md); ``python -m issuer serve|migrate|check`` is the same.
+docs/issuer-operations.md); ``civicred issuer audit verify`` checks the hash-chained audit log
+(docs/operator-api.md); ``python -m issuer serve|migrate|check|audit`` is the same.
 
 Nothing heavy is imported here: each handler imports what it runs.
 """
@@ -14,6 +15,7 @@ Nothing heavy is imported here: each handler imports what it runs.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -70,7 +72,9 @@ def _samples(args: argparse.Namespace) -> int:
 
 
 def register_issuer(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    issuer = commands.add_parser("issuer", help="the issuer service (serve, migrate, check)")
+    issuer = commands.add_parser(
+        "issuer", help="the issuer service (serve, migrate, check, audit verify)"
+    )
     sub = issuer.add_subparsers(dest="issuer_command", required=True, metavar="COMMAND")
     serve = sub.add_parser("serve", help="serve the issuer HTTP API (uvicorn)")
     serve.add_argument("--host", help="address to listen on (setting HOST, default 127.0.0.1)")
@@ -81,7 +85,15 @@ def register_issuer(commands: argparse._SubParsersAction[argparse.ArgumentParser
     migrate.set_defaults(handler=_migrate)
     check = sub.add_parser("check", help="validate the settings and the keys, then exit")
     check.set_defaults(handler=_check)
-    for command in (serve, migrate, check):
+    audit = sub.add_parser("audit", help="the hash-chained audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    verify = audit_sub.add_parser(
+        "verify",
+        help="check every entry of the audit chain (exit 0 intact, 1 broken, 2 not checked)",
+    )
+    verify.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    verify.set_defaults(handler=_audit_verify)
+    for command in (serve, migrate, check, verify):
         command.add_argument(
             "--env-file",
             type=Path,
@@ -134,8 +146,40 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_verify(args: argparse.Namespace) -> int:
+    """Read-only: the verification itself is not recorded (an auditor may hold read-only
+    database credentials); ``GET /operator/audit/verify`` records it."""
+    from issuer import serve
+    from issuer.audit import AuditLog
+    from issuer.services import wall_clock
+    from issuer.settings import SettingsInvalid, load_settings
+    from issuer.storage import Database
+
+    try:
+        settings = load_settings(args.env_file)
+    except SettingsInvalid as exc:
+        return serve.report_refusal("audit verify", exc.problems)
+    db = Database(settings.database_url)
+    try:
+        current, head = db.schema_revisions()
+        if current != head:
+            return serve.report_refusal(
+                "audit verify",
+                [
+                    f"database schema at {current or 'empty'}, not {head}: run civicred issuer migrate"
+                ],
+            )
+        verdict = AuditLog(db, clock=wall_clock).verify()
+    except Exception as exc:  # one line, no traceback: the URL may hold a password
+        return serve.report_refusal("audit verify", [f"database: failed ({type(exc).__name__})"])
+    finally:
+        db.dispose()
+    print(json.dumps(verdict.to_json()) if args.json else verdict.message)
+    return 0 if verdict.intact else serve.EXIT_FAILURE
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m issuer serve|migrate|check``: the ``civicred issuer`` commands without the
+    """``python -m issuer serve|migrate|check|audit``: the ``civicred issuer`` commands without the
     entry point (useful before the package metadata is reinstalled)."""
     parser = argparse.ArgumentParser(prog="civicred")
     register_issuer(parser.add_subparsers(dest="command", required=True))

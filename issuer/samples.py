@@ -101,6 +101,11 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
         credential = services.credentials.issue(
             type_id, person, holder_jwk=holder_jwk, now=now, status=allocation.reference.to_claim()
         ).compact
+        services.lifecycle.record(
+            grant_reference=f"demo/{name}",
+            credential_type=type_id,
+            credential_ids=[allocation.credential_id],
+        )
         if state is not TokenStatus.VALID:
             services.status.set_status(allocation.credential_id, state, actor="demo")
         expected = "valid" if state is TokenStatus.VALID else "invalid"
@@ -180,7 +185,8 @@ def _documents(world: World, out: Path, *, now: datetime) -> list[Sample]:
         options = {}
         if state == "expired":
             options = {"prc_days": 1}  # valid on the issue date only
-        rendered = paper.issue(doc_type, people.person(person_id), language, now=now, **options)
+        person = people.person(person_id)
+        rendered = paper.issue(doc_type, person, language, now=now, **options).rendered
         if state == "revoked":
             world.services.revocation.revoke(rendered.payload["jti"], actor="demo")
         (out / f"{name}.pdf").write_bytes(rendered.pdf_bytes)

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from issuer.audit import AuditLog
 from issuer.issuance import Authorize, CredentialIssuer
+from issuer.lifecycle import LifecycleService
 from issuer.settings import IssuerSettings
 from issuer.status import JtiRevocationService, StatusService
 from issuer.storage import Database
@@ -28,6 +30,10 @@ class IssuerServices:
     status: StatusService
     revocation: JtiRevocationService
     credentials: CredentialIssuer
+    #: The hash-chained audit log every change and every operator request is recorded in.
+    audit: AuditLog
+    #: Issuances and the operator's changes to them (issuer.lifecycle).
+    lifecycle: LifecycleService
 
     @classmethod
     def build(
@@ -44,15 +50,22 @@ class IssuerServices:
         db = Database(settings.database_url)
         if migrate:
             db.migrate()
+        audit = AuditLog(db, clock=wall_clock)
+        status = StatusService(db, settings, status_signer, clock=wall_clock, audit=audit)
+        revocation = JtiRevocationService(
+            db, settings, status_signer, clock=wall_clock, audit=audit
+        )
         return cls(
             settings=settings,
             db=db,
             clock=wall_clock,
             document_signer=document_signer,
             status_signer=status_signer,
-            status=StatusService(db, settings, status_signer, clock=wall_clock),
-            revocation=JtiRevocationService(db, settings, status_signer, clock=wall_clock),
+            status=status,
+            revocation=revocation,
             credentials=CredentialIssuer(settings.credential_issuer, document_signer, authorize),
+            audit=audit,
+            lifecycle=LifecycleService(db, status, revocation, audit, clock=wall_clock),
         )
 
     def close(self) -> None:

@@ -27,14 +27,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ENV_PREFIX = "CIVICRED_ISSUER_"
 #: Names a settings file (``KEY=value`` lines, the ``.env`` format) read under the environment.
 ENV_FILE_VARIABLE = f"{ENV_PREFIX}ENV_FILE"
-#: DEV ONLY: the issuer's admin token in dev mode when CIVICRED_ISSUER_ADMIN_TOKENS is not set.
+#: DEV ONLY: the issuer's operator token in dev mode when CIVICRED_ISSUER_ADMIN_TOKENS is not set.
 DEV_ADMIN_TOKEN = "dev-issuer-token-DEV-ONLY"  # noqa: S105
+#: DEV ONLY: the issuer's auditor token in dev mode when CIVICRED_ISSUER_AUDITOR_TOKENS is not set.
+DEV_AUDITOR_TOKEN = "dev-issuer-auditor-token-DEV-ONLY"  # noqa: S105
 #: DEV ONLY: the registry's default admin token (trust_registry.settings), used to ask it for
 #: certificates and to push lists in dev mode when CIVICRED_ISSUER_REGISTRY_ADMIN_TOKEN is not set.
 DEV_REGISTRY_ADMIN_TOKEN = "dev-admin-token-DEV-ONLY"  # noqa: S105
-#: Admin tokens shorter than this are refused outside dev mode (guessable).
+#: Operator and auditor tokens shorter than this are refused outside dev mode (guessable).
 MIN_ADMIN_TOKEN_LENGTH = 32
-_DEV_TOKENS = frozenset({DEV_ADMIN_TOKEN, DEV_REGISTRY_ADMIN_TOKEN})
+_DEV_TOKENS = frozenset({DEV_ADMIN_TOKEN, DEV_AUDITOR_TOKEN, DEV_REGISTRY_ADMIN_TOKEN})
 _LOOPBACK_NAMES = frozenset({"localhost"})
 
 
@@ -77,9 +79,13 @@ class IssuerSettings(BaseSettings):
     registry_url: str = "http://127.0.0.1:8700"
     #: The bearer token this issuer presents to the registry's admin API (dev default in dev mode).
     registry_admin_token: SecretStr | None = None
-    #: Bearer tokens accepted on the issuer's ``/admin`` (JSON list in the environment); the
-    #: audit actor is ``admin#<index>``. Empty: the admin API refuses everyone.
+    #: The **operator** role's bearer tokens (JSON list in the environment): the operator API
+    #: (``/operator``, and its older ``/admin`` routes) may change and read; the audit actor is
+    #: ``operator#<index>``. Empty: nobody may change anything.
     admin_tokens: list[SecretStr] = Field(default_factory=list)
+    #: The **auditor** role's bearer tokens: may only read (issuances, the audit log and its
+    #: verification); the audit actor is ``auditor#<index>``. Never also an operator token.
+    auditor_tokens: list[SecretStr] = Field(default_factory=list)
     #: The dev login of the authorization flow (no real authentication): dev mode only.
     dev_login: bool = False
     #: Test hook: every request but health and metrics waits this long first (dev mode only).
@@ -150,18 +156,16 @@ class IssuerSettings(BaseSettings):
     @field_validator("admin_tokens")
     @classmethod
     def _admin_tokens(cls, value: list[SecretStr], info: ValidationInfo) -> list[SecretStr]:
-        if _dev_mode(info):
-            return value or [SecretStr(DEV_ADMIN_TOKEN)]
-        for token in value:
-            secret = token.get_secret_value()
-            if secret in _DEV_TOKENS:
-                raise _problem("a DEV-ONLY token is refused outside dev mode")
-            if len(secret) < MIN_ADMIN_TOKEN_LENGTH:
-                raise _problem(
-                    "tokens must have at least {n} characters outside dev mode",
-                    n=MIN_ADMIN_TOKEN_LENGTH,
-                )
-        return value
+        return _role_tokens(value, info, DEV_ADMIN_TOKEN)
+
+    @field_validator("auditor_tokens")
+    @classmethod
+    def _auditor_tokens(cls, value: list[SecretStr], info: ValidationInfo) -> list[SecretStr]:
+        tokens = _role_tokens(value, info, DEV_AUDITOR_TOKEN)
+        operators = {t.get_secret_value() for t in info.data.get("admin_tokens", [])}
+        if any(t.get_secret_value() in operators for t in tokens):
+            raise _problem("a token cannot be both an operator and an auditor token")
+        return tokens
 
     @field_validator("registry_admin_token")
     @classmethod
@@ -205,8 +209,29 @@ class IssuerSettings(BaseSettings):
         return f"{parts.scheme}://{parts.netloc}/.well-known/{name}{parts.path}"
 
     def uses_dev_secrets(self) -> bool:
-        tokens = [*self.admin_tokens, *filter(None, [self.registry_admin_token])]
+        tokens = [
+            *self.admin_tokens,
+            *self.auditor_tokens,
+            *filter(None, [self.registry_admin_token]),
+        ]
         return any(t.get_secret_value() in _DEV_TOKENS for t in tokens)
+
+
+def _role_tokens(value: list[SecretStr], info: ValidationInfo, dev_default: str) -> list[SecretStr]:
+    """One role's tokens: the DEV-ONLY default in dev mode when empty; outside dev mode every
+    token has at least :data:`MIN_ADMIN_TOKEN_LENGTH` characters and none is a DEV-ONLY one."""
+    if _dev_mode(info):
+        return value or [SecretStr(dev_default)]
+    for token in value:
+        secret = token.get_secret_value()
+        if secret in _DEV_TOKENS:
+            raise _problem("a DEV-ONLY token is refused outside dev mode")
+        if len(secret) < MIN_ADMIN_TOKEN_LENGTH:
+            raise _problem(
+                "tokens must have at least {n} characters outside dev mode",
+                n=MIN_ADMIN_TOKEN_LENGTH,
+            )
+    return value
 
 
 class SettingsInvalid(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from issuer.api import _status
+from issuer.api import _admin, _operator, _status
 from issuer.observability import install_operations
 from issuer.services import IssuerServices
 from servicekit.http import install_error_handling
@@ -15,6 +15,8 @@ def create_app(services: IssuerServices) -> FastAPI:
     app = FastAPI(title="civicred issuer", version="0.1.0")
     app.state.services = services
     app.include_router(_status.router)
+    app.include_router(_operator.router)
+    app.include_router(_admin.router)
     install_operations(app, services)  # health, readiness, metrics, access log, shutdown
     install_error_handling(app)
     return app

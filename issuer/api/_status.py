@@ -1,15 +1,12 @@
-"""Status list publication (draft-ietf-oauth-status-list §8) and the revocation admin API."""
+"""Status and revocation list publication (draft-ietf-oauth-status-list §8; public, no token)."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
 
-from issuer.api._deps import Admin, Services
+from issuer.api._deps import Services
 from servicekit.http import cached_response
-from verifier.status import STATUS_LIST_CWT_MEDIA_TYPE, STATUS_LIST_JWT_MEDIA_TYPE, TokenStatus
+from verifier.status import STATUS_LIST_CWT_MEDIA_TYPE, STATUS_LIST_JWT_MEDIA_TYPE
 
 router = APIRouter()
 REVOCATION_LIST_MEDIA_TYPE = "application/jwt"
@@ -30,49 +27,12 @@ def status_list(list_id: str, request: Request, services: Services) -> Response:
     return cached_response(request, body, media_type, max_age=max_age, vary="Accept")
 
 
-class StatusChange(BaseModel):
-    status: Literal["valid", "invalid", "suspended"]
-
-
-class DocumentRevocation(BaseModel):
-    jti: str
-
-
-_STATUS = {
-    "valid": TokenStatus.VALID,
-    "invalid": TokenStatus.INVALID,
-    "suspended": TokenStatus.SUSPENDED,
-}
-
-
-@router.post("/admin/credentials/{credential_id}/status", status_code=204)
-def change_credential(
-    credential_id: str, change: StatusChange, services: Services, actor: Admin
-) -> None:
-    services.status.set_status(credential_id, _STATUS[change.status], actor=actor)
-
-
-@router.post("/admin/groups/{group_id}/status")
-def change_group(
-    group_id: str, change: StatusChange, services: Services, actor: Admin
-) -> dict[str, int]:
-    return {
-        "changed": services.status.set_group_status(group_id, _STATUS[change.status], actor=actor)
-    }
-
-
 @router.get("/revocation/{list_id}")
 def revocation_list(list_id: str, request: Request, services: Services) -> Response:
     """A signed jti revocation list (the ``rid`` of paper documents; docs/revocation-lists.md)."""
     body = services.revocation.published(list_id).encode("ascii")
     max_age = services.settings.status_list_ttl_seconds
     return cached_response(request, body, REVOCATION_LIST_MEDIA_TYPE, max_age=max_age)
-
-
-@router.post("/admin/documents/revoke", status_code=204)
-def revoke_document(change: DocumentRevocation, services: Services, actor: Admin) -> None:
-    """Revoke a paper document by its ``jti`` (final)."""
-    services.revocation.revoke(change.jti, actor=actor)
 
 
 @router.get("/status")

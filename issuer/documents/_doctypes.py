@@ -44,6 +44,9 @@ class PrintedType:
     #: Error-correction levels to try, in order: the first whose version stays within
     #: ``PREFERRED_MAX_VERSION`` (issuer.documents._qr) wins, the last is used regardless.
     ecc: tuple[str, ...]
+    #: The catalog's credential type with the same data (issuer.catalog): the paper document
+    #: joins the wallet credential's issuance (issuer.lifecycle).
+    credential_type: str
 
 
 PRINTED_TYPES: Mapping[str, PrintedType] = MappingProxyType(
@@ -51,13 +54,15 @@ PRINTED_TYPES: Mapping[str, PrintedType] = MappingProxyType(
         t.sid: t
         for t in (
             # ECC L, as the EU spec requires (interoperability).
-            PrintedType(EESSI_PRC_SID, "prc", prc_payload, prc_layout, ("L",)),
+            PrintedType(EESSI_PRC_SID, "prc", prc_payload, prc_layout, ("L",), "ehic-prc"),
             # ECC M: a card is printed once and carried for years (~15 % recovery against
             # creases and wear for +2 versions).
-            PrintedType(CIVICRED_EHIC_SID, "ehic", ehic_payload, ehic_layout, ("M",)),
+            PrintedType(CIVICRED_EHIC_SID, "ehic", ehic_payload, ehic_layout, ("M",), "ehic"),
             # ECC Q when that fits in version 25, else M: the shortest token, shown on worn
             # paper and on phone screens with glare at venue counters.
-            PrintedType(CIVICRED_SSH_SID, "ssh", ssh_payload, ssh_layout, ("Q", "M")),
+            PrintedType(
+                CIVICRED_SSH_SID, "ssh", ssh_payload, ssh_layout, ("Q", "M"), "social-status"
+            ),
         )
     }
 )

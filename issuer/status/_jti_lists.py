@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from issuer.audit import AuditLog
 from issuer.errors import NotFound
 from issuer.settings import IssuerSettings
-from issuer.storage import AuditRow, Database, RevocationEntryRow, RevocationListRow
+from issuer.storage import Database, RevocationEntryRow, RevocationListRow
 from verifier.revocation import encode_revocation_list
 from verifier.signing import Signer
 
@@ -37,11 +38,13 @@ class JtiRevocationService:
         signer: Signer,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        audit: AuditLog | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
         self._signer = signer
         self._clock = clock
+        self._audit = audit or AuditLog(db, clock=clock)
 
     def assign(self) -> JtiAssignment:
         """A new jti (``urn:uuid:``) on an open, published list."""
@@ -77,22 +80,40 @@ class JtiRevocationService:
         return row
 
     def revoke(self, jti: str, *, actor: str) -> None:
+        """Revoke one document (final; revoking it again changes nothing), audited."""
         with self._db.session() as session:
-            entry = session.get(RevocationEntryRow, jti)
-            if entry is None:
+            entries = self.entries(session, [jti])
+            if not entries:
                 raise NotFound(f"unknown document {jti}")
-            if entry.revoked_at is not None:
-                return
-            entry.revoked_at = self._clock()
-            session.add(
-                AuditRow(
-                    at=self._clock(), actor=actor, action="revoke", target=f"jti:{jti}", detail=""
-                )
+            changed = self.revoke_entries(session, entries)
+            self._audit.append(
+                session,
+                actor=actor,
+                action="document.revoke",
+                target=f"document:{jti}",
+                detail={"outcome": "ok", "changed": len(changed)},
             )
-            session.flush()
-            row = session.get(RevocationListRow, entry.list_id)
-            assert row is not None
+
+    def entries(self, session: Session, jtis: Sequence[str]) -> list[RevocationEntryRow]:
+        """The entries of ``jtis`` that exist, in ``session``."""
+        return list(
+            session.scalars(select(RevocationEntryRow).where(RevocationEntryRow.jti.in_(jtis)))
+        )
+
+    def revoke_entries(
+        self, session: Session, entries: Sequence[RevocationEntryRow]
+    ) -> list[RevocationEntryRow]:
+        """Revoke ``entries`` and republish their lists, in ``session``; those newly revoked."""
+        changed = [e for e in entries if e.revoked_at is None]
+        for entry in changed:
+            entry.revoked_at = self._clock()
+        session.flush()
+        list_ids = {e.list_id for e in changed}
+        for row in session.scalars(
+            select(RevocationListRow).where(RevocationListRow.id.in_(list_ids))
+        ):
             self._render(session, row)
+        return changed
 
     def _render(self, session: Session, row: RevocationListRow) -> None:
         revoked = session.scalars(

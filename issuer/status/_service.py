@@ -7,22 +7,25 @@
 - A list is published (signed tokens stored) when it is created, so no credential ever carries a
   reference to a list that is not yet served.
 - INVALID is final: there is no un-revoke (ARF). SUSPENDED can be reinstated.
+- Every change is recorded in the audit chain (issuer.audit) in the same transaction.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from issuer.audit import AuditLog
 from issuer.errors import NotFound, StatusListFull, StatusTransitionRefused
 from issuer.settings import IssuerSettings
-from issuer.storage import AuditRow, Database, StatusEntryRow, StatusListRow
+from issuer.storage import Database, StatusEntryRow, StatusListRow
 from verifier.signing import Signer
 from verifier.status import (
     StatusList,
@@ -39,6 +42,34 @@ _ALLOWED = {
     (TokenStatus.SUSPENDED, TokenStatus.VALID),
     (TokenStatus.SUSPENDED, TokenStatus.INVALID),
 }
+
+
+class Change(StrEnum):
+    """What an operator does to a credential; each moves it to one :class:`TokenStatus`."""
+
+    REVOKE = "revoke"
+    SUSPEND = "suspend"
+    REINSTATE = "reinstate"
+
+    @property
+    def status(self) -> TokenStatus:
+        return _CHANGE_STATUS[self]
+
+    @classmethod
+    def to(cls, status: TokenStatus) -> Change:
+        return next(c for c in cls if c.status == status)
+
+
+_CHANGE_STATUS = {
+    Change.REVOKE: TokenStatus.INVALID,
+    Change.SUSPEND: TokenStatus.SUSPENDED,
+    Change.REINSTATE: TokenStatus.VALID,
+}
+
+
+def allowed(current: TokenStatus, wanted: TokenStatus) -> bool:
+    """May an entry go from ``current`` to ``wanted``? (Staying put is always allowed.)"""
+    return current == wanted or (current, wanted) in _ALLOWED
 
 
 @dataclass(frozen=True)
@@ -73,11 +104,13 @@ class StatusService:
         signer: Signer,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        audit: AuditLog | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
         self._signer = signer
         self._clock = clock
+        self._audit = audit or AuditLog(db, clock=clock)
 
     # -- allocation --------------------------------------------------------------------------
     def allocate(self, *, group_id: str | None = None) -> StatusAllocation:
@@ -144,52 +177,66 @@ class StatusService:
     # -- lifecycle ---------------------------------------------------------------------------
     def set_status(self, credential_id: str, status: TokenStatus, *, actor: str) -> None:
         with self._db.session() as session:
-            entry = session.scalars(
-                select(StatusEntryRow).where(StatusEntryRow.credential_id == credential_id)
-            ).first()
-            if entry is None:
+            entries = self.entries(session, [credential_id])
+            if not entries:
                 raise NotFound(f"unknown credential {credential_id}")
-            self._change(session, [entry], status, actor, f"credential:{credential_id}")
+            changed = self.apply(session, entries, status)
+            self._audit.append(
+                session,
+                actor=actor,
+                action=f"credential.{Change.to(status)}",
+                target=f"credential:{credential_id}",
+                detail={"outcome": "ok", "changed": len(changed)},
+            )
 
     def set_group_status(self, group_id: str, status: TokenStatus, *, actor: str) -> int:
         """Revoke / suspend / reinstate every credential of a batch at once."""
         with self._db.session() as session:
-            entries = list(
-                session.scalars(select(StatusEntryRow).where(StatusEntryRow.group_id == group_id))
-            )
+            entries = self.group_entries(session, group_id)
             if not entries:
                 raise NotFound(f"unknown group {group_id}")
-            self._change(session, entries, status, actor, f"group:{group_id}")
+            changed = self.apply(session, entries, status)
+            self._audit.append(
+                session,
+                actor=actor,
+                action=f"group.{Change.to(status)}",
+                target=f"group:{group_id}",
+                detail={"outcome": "ok", "changed": len(changed)},
+            )
             return len(entries)
 
-    def _change(
-        self,
-        session: Session,
-        entries: list[StatusEntryRow],
-        status: TokenStatus,
-        actor: str,
-        target: str,
-    ) -> None:
+    def entries(self, session: Session, credential_ids: Sequence[str]) -> list[StatusEntryRow]:
+        """The entries of ``credential_ids`` that exist, in ``session``."""
+        return list(
+            session.scalars(
+                select(StatusEntryRow).where(StatusEntryRow.credential_id.in_(credential_ids))
+            )
+        )
+
+    def group_entries(self, session: Session, group_id: str) -> list[StatusEntryRow]:
+        return list(
+            session.scalars(select(StatusEntryRow).where(StatusEntryRow.group_id == group_id))
+        )
+
+    def apply(
+        self, session: Session, entries: Sequence[StatusEntryRow], status: TokenStatus
+    ) -> list[StatusEntryRow]:
+        """Move every entry to ``status`` and republish their lists, in ``session``; the entries
+        that actually changed. Raises :class:`StatusTransitionRefused` (and changes nothing)
+        when one of them may not move (INVALID is final)."""
         for entry in entries:
             current = TokenStatus(entry.status)
-            if current == status:
-                continue
-            if (current, status) not in _ALLOWED:
+            if not allowed(current, status):
                 raise StatusTransitionRefused(
                     f"cannot change a {current.name} credential to {status.name}"
                 )
+        changed = [e for e in entries if e.status != int(status)]
+        if not changed:
+            return []
+        for entry in changed:
             entry.status = int(status)
             entry.changed_at = self._clock()
-        session.add(
-            AuditRow(
-                at=self._clock(),
-                actor=actor,
-                action=f"status:{status.name}",
-                target=target,
-                detail="",
-            )
-        )
-        list_ids = {e.list_id for e in entries}
+        list_ids = {e.list_id for e in changed}
         session.execute(
             update(StatusListRow)
             .where(StatusListRow.id.in_(list_ids))
@@ -198,6 +245,7 @@ class StatusService:
         session.flush()
         for row in session.scalars(select(StatusListRow).where(StatusListRow.id.in_(list_ids))):
             self._render(session, row)
+        return changed
 
     # -- publication -------------------------------------------------------------------------
     def _render(self, session: Session, row: StatusListRow) -> None:

@@ -2,8 +2,11 @@
 
 from issuer.storage._db import MIGRATIONS, Database
 from issuer.storage._models import (
-    AuditRow,
+    AuditEntryRow,
+    AuditHeadRow,
     Base,
+    IssuanceMemberRow,
+    IssuanceRow,
     RevocationEntryRow,
     RevocationListRow,
     StatusEntryRow,
@@ -12,9 +15,12 @@ from issuer.storage._models import (
 
 __all__ = [
     "MIGRATIONS",
-    "AuditRow",
+    "AuditEntryRow",
+    "AuditHeadRow",
     "Base",
     "Database",
+    "IssuanceMemberRow",
+    "IssuanceRow",
     "RevocationEntryRow",
     "RevocationListRow",
     "StatusEntryRow",

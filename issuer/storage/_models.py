@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -63,19 +66,6 @@ class StatusEntryRow(Base):
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
-class AuditRow(Base):
-    """What an operator did (no personal data: credential handles and codes only)."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime())
-    actor: Mapped[str] = mapped_column(String(128))
-    action: Mapped[str] = mapped_column(String(64))
-    target: Mapped[str] = mapped_column(String(256))
-    detail: Mapped[str] = mapped_column(Text, default="")
-
-
 class RevocationListRow(Base):
     """A size-limited jti revocation list (the ``rid`` of a paper document)."""
 
@@ -100,3 +90,76 @@ class RevocationEntryRow(Base):
     list_id: Mapped[str] = mapped_column(ForeignKey("revocation_lists.id"), index=True)
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class AuditEntryRow(Base):
+    """One entry of the hash-chained audit log (issuer/audit, docs/operator-api.md): appended
+    under the chain head's lock, never updated or deleted. No personal data: pseudonymous
+    targets, codes and counts only."""
+
+    __tablename__ = "audit_entries"
+
+    #: Position in the chain: 1, 2, 3, … without gaps.
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(256))
+    #: A JSON object (canonical JSON, RFC 8785).
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The chain head (one row, ``id = 1``): the last entry's ``seq`` and ``hash``. Appenders
+    lock it (``SELECT … FOR UPDATE``) so that appends from several processes form one chain."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_audit_head_single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class IssuanceRow(Base):
+    """Everything issued of one credential type for one grant, under a random pseudonymous
+    reference (``iss_…``). Neither the grant reference itself nor anything about the person is
+    stored: the grant only as its SHA-256."""
+
+    __tablename__ = "issuances"
+    __table_args__ = (
+        UniqueConstraint("grant_digest", "credential_type", name="uq_issuance_grant_type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    grant_digest: Mapped[str] = mapped_column(String(64))
+    credential_type: Mapped[str] = mapped_column(String(64), index=True)
+    #: Day precision is all the operator API needs.
+    created_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class IssuanceMemberRow(Base):
+    """A status entry (``kind = 'status'``, a wallet credential or a status-list document) or a
+    jti on a revocation list (``kind = 'jti'``, a paper document) of one issuance."""
+
+    __tablename__ = "issuance_members"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'status' AND credential_id IS NOT NULL AND jti IS NULL)"
+            " OR (kind = 'jti' AND jti IS NOT NULL AND credential_id IS NULL)",
+            name="ck_issuance_member_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issuance_id: Mapped[int] = mapped_column(ForeignKey("issuances.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    credential_id: Mapped[str | None] = mapped_column(
+        ForeignKey("status_entries.credential_id"), unique=True, nullable=True
+    )
+    jti: Mapped[str | None] = mapped_column(
+        ForeignKey("revocation_entries.jti"), unique=True, nullable=True
+    )

@@ -1,8 +1,8 @@
 """HTTP plumbing shared by the issuer and the registry (FastAPI): the one error handler and JSON
-error body, request ids, admin bearer-token authentication, ETag / ``If-None-Match`` caching,
+error body, request ids, bearer-token authentication (roles), ETag / ``If-None-Match`` caching,
 route templates for logs and metrics."""
 
-from servicekit.http._auth import authenticate_admin
+from servicekit.http._auth import Principal, authenticate_admin, authenticate_bearer
 from servicekit.http._body import error_response
 from servicekit.http._caching import cached_response, etag_matches, strong_etag
 from servicekit.http._handlers import (
@@ -22,9 +22,11 @@ __all__ = [
     "HTTP_STATUS_CODES",
     "REQUEST_ID_HEADER",
     "UNMATCHED_ROUTE",
+    "Principal",
     "RequestIdMiddleware",
     "accepted_request_id",
     "authenticate_admin",
+    "authenticate_bearer",
     "cached_response",
     "current_request_id",
     "describe_validation_errors",

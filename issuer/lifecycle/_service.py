@@ -1,0 +1,594 @@
+"""Issuances and what operators do to them: record, revoke, suspend, reinstate, list — audited.
+
+**Issuances.** One issuance groups everything issued of one credential type for one grant: every
+batch copy of a wallet credential (status entries) and the paper documents (jtis) issued under
+the same grant reference. It is known by a random pseudonymous reference (``iss_`` + 128 bits);
+the grant reference is kept only as its SHA-256, and nothing about the person is stored.
+
+**Changes.** A change of an issuance applies to each member as far as it can (docs/operator-api.md):
+
+- ``revoke`` flips every status entry to INVALID and revokes every jti (final);
+- ``suspend`` suspends the valid status entries; jti revocation lists cannot say "suspended", so
+  paper documents on them stay valid and are answered ``not_suspendable``. When no member can
+  end up suspended the change is refused (409);
+- ``reinstate`` makes suspended status entries valid again; revoked members stay revoked.
+
+A revoked issuance (every member revoked) can be neither suspended nor reinstated (409).
+
+**Audit.** Every operation the operator API asks for is recorded in the audit chain with the
+actor, the action, the pseudonymous target and the reason: a change in the transaction that
+makes it, a read together with the read, a refusal (404, 409, 400) in a transaction of its own.
+The HTTP layer records what is refused before it gets here (:meth:`LifecycleService.refused`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from issuer.audit import AuditEntry, AuditLog, ChainVerdict
+from issuer.catalog import credential_types
+from issuer.errors import Conflict, InvalidRequest, IssuerError, NotFound, StatusTransitionRefused
+from issuer.lifecycle._reasons import ReasonCode, checked_note
+from issuer.lifecycle._targets import ISSUANCE_REFERENCE, UNRECOGNISED, TargetKind, target
+from issuer.lifecycle._views import (
+    STATUS_NAMES,
+    ChangeResult,
+    Issuance,
+    IssuancePage,
+    IssuanceState,
+    Member,
+    MemberChange,
+    MemberKind,
+    Outcome,
+)
+from issuer.status import Change, JtiRevocationService, StatusService, allowed
+from issuer.storage import (
+    Database,
+    IssuanceMemberRow,
+    IssuanceRow,
+    RevocationEntryRow,
+    StatusEntryRow,
+)
+from verifier.status import TokenStatus
+
+#: The actor of what the issuer records by itself (issuances).
+ISSUER_ACTOR = "issuer"
+MAX_PAGE = 100
+_RECORD_ATTEMPTS = 3
+T = TypeVar("T")
+#: An operation: its result, the audit target on success and the audit detail.
+Operation = Callable[[Session], tuple[T, str, dict[str, Any]]]
+
+
+def new_reference() -> str:
+    """``iss_`` + 128 random bits, lowercase base32 without padding (26 characters)."""
+    return "iss_" + base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
+
+
+class LifecycleService:
+    def __init__(
+        self,
+        db: Database,
+        status: StatusService,
+        revocation: JtiRevocationService,
+        audit: AuditLog,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._db = db
+        self._status = status
+        self._revocation = revocation
+        self._audit = audit
+        self._clock = clock
+
+    # -- recording -------------------------------------------------------------------------------
+    def record(
+        self,
+        *,
+        grant_reference: str,
+        credential_type: str,
+        credential_ids: Sequence[str] = (),
+        jtis: Sequence[str] = (),
+    ) -> str:
+        """Add the status entries ``credential_ids`` and the document ``jtis`` to the issuance of
+        ``grant_reference`` and ``credential_type`` (made on first use); its reference.
+
+        Idempotent: recording a member again changes nothing. Raises :class:`InvalidRequest`
+        (empty grant, unknown type, nothing to record), :class:`NotFound` (a credential or jti
+        the issuer never allocated) and :class:`Conflict` (a member of another issuance).
+        """
+        if not grant_reference:
+            raise InvalidRequest("an issuance needs its grant reference")
+        if credential_type not in credential_types():
+            raise InvalidRequest("unknown credential type (use a catalog id)")
+        if not credential_ids and not jtis:
+            raise InvalidRequest("nothing to record: no credential id and no jti")
+        digest = hashlib.sha256(grant_reference.encode("utf-8")).hexdigest()
+        for attempt in range(_RECORD_ATTEMPTS):
+            try:
+                with self._db.session() as session:
+                    return self._record(session, digest, credential_type, credential_ids, jtis)
+            except IntegrityError:
+                # Another replica created the same issuance or member meanwhile: look again.
+                if attempt == _RECORD_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _record(
+        self,
+        session: Session,
+        digest: str,
+        credential_type: str,
+        credential_ids: Sequence[str],
+        jtis: Sequence[str],
+    ) -> str:
+        row = session.scalars(
+            select(IssuanceRow).where(
+                IssuanceRow.grant_digest == digest, IssuanceRow.credential_type == credential_type
+            )
+        ).first()
+        created = row is None
+        if row is None:
+            row = IssuanceRow(
+                reference=new_reference(),
+                grant_digest=digest,
+                credential_type=credential_type,
+                created_on=self._clock().astimezone(UTC).date(),
+            )
+            session.add(row)
+            session.flush()
+        if len(self._status.entries(session, credential_ids)) != len(set(credential_ids)):
+            raise NotFound("a credential id to record was never allocated")
+        if len(self._revocation.entries(session, jtis)) != len(set(jtis)):
+            raise NotFound("a jti to record was never assigned")
+        recorded = list(
+            session.scalars(
+                select(IssuanceMemberRow).where(
+                    or_(
+                        IssuanceMemberRow.credential_id.in_(credential_ids),
+                        IssuanceMemberRow.jti.in_(jtis),
+                    )
+                )
+            )
+        )
+        if any(m.issuance_id != row.id for m in recorded):
+            raise Conflict("a credential or document is already recorded in another issuance")
+        known = {m.credential_id for m in recorded} | {m.jti for m in recorded}
+        added = {MemberKind.STATUS: 0, MemberKind.JTI: 0}
+        for kind, ids in ((MemberKind.STATUS, credential_ids), (MemberKind.JTI, jtis)):
+            for handle in dict.fromkeys(ids):
+                if handle in known:
+                    continue
+                session.add(
+                    IssuanceMemberRow(
+                        issuance_id=row.id,
+                        kind=kind.value,
+                        credential_id=handle if kind is MemberKind.STATUS else None,
+                        jti=handle if kind is MemberKind.JTI else None,
+                    )
+                )
+                added[kind] += 1
+        session.flush()
+        self._audit.append(
+            session,
+            actor=ISSUER_ACTOR,
+            action="issuance.record",
+            target=f"{TargetKind.ISSUANCE}:{row.reference}",
+            detail={
+                "outcome": "ok",
+                "credential_type": credential_type,
+                "created": created,
+                "added_status": added[MemberKind.STATUS],
+                "added_jti": added[MemberKind.JTI],
+            },
+        )
+        return row.reference
+
+    # -- changes ---------------------------------------------------------------------------------
+    def change_issuance(
+        self,
+        reference: str,
+        change: Change,
+        *,
+        actor: str,
+        reason: ReasonCode,
+        note: str | None = None,
+    ) -> ChangeResult:
+        """``change`` applied to every member of the issuance (see the module docstring)."""
+        where = target(TargetKind.ISSUANCE, reference)
+
+        def operation(session: Session) -> tuple[ChangeResult, str, dict[str, Any]]:
+            row = self._issuance_row(session, reference)
+            before = self._issuance(session, row)
+            if before.state is IssuanceState.REVOKED and change is not Change.REVOKE:
+                raise StatusTransitionRefused(f"the issuance is revoked (final): cannot {change}")
+            status_members, jti_members = self._member_entries(session, [row.id])
+            entries = [entry for _, entry in status_members]
+            jti_entries = [document for _, document in jti_members]
+            outcomes: dict[str, Outcome] = {}
+            to_change = []
+            for entry in entries:
+                current = TokenStatus(entry.status)
+                if current == change.status:
+                    outcomes[entry.credential_id] = Outcome.UNCHANGED
+                elif allowed(current, change.status):
+                    outcomes[entry.credential_id] = Outcome.CHANGED
+                    to_change.append(entry)
+                else:
+                    outcomes[entry.credential_id] = Outcome.FINAL
+            to_revoke = []
+            for document in jti_entries:
+                revoked = document.revoked_at is not None
+                if change is Change.REVOKE:
+                    outcomes[document.jti] = Outcome.UNCHANGED if revoked else Outcome.CHANGED
+                    if not revoked:
+                        to_revoke.append(document)
+                elif revoked:
+                    outcomes[document.jti] = Outcome.FINAL
+                elif change is Change.SUSPEND:
+                    outcomes[document.jti] = Outcome.NOT_SUSPENDABLE
+                else:
+                    outcomes[document.jti] = Outcome.UNCHANGED
+            if change is Change.SUSPEND and not any(
+                outcomes[e.credential_id] in (Outcome.CHANGED, Outcome.UNCHANGED) for e in entries
+            ):
+                raise StatusTransitionRefused(
+                    "nothing in this issuance can be suspended: paper documents on jti "
+                    "revocation lists are revoke-only"
+                )
+            self._status.apply(session, to_change, change.status)
+            self._revocation.revoke_entries(session, to_revoke)
+            after = self._issuance(session, row)
+            result = ChangeResult(
+                where,
+                change,
+                tuple(MemberChange(m, outcomes[m.id]) for m in after.members),
+                after,
+            )
+            return result, where, result.counts()
+
+        return self._audited(
+            actor, f"issuance.{change}", where, operation, reason=reason, note=note
+        )
+
+    def change_credential(
+        self,
+        credential_id: str,
+        change: Change,
+        *,
+        actor: str,
+        reason: ReasonCode,
+        note: str | None = None,
+    ) -> ChangeResult:
+        """One status entry (a wallet credential or a status-list document); INVALID is final
+        (409 ``status_transition_refused``)."""
+        where = target(TargetKind.CREDENTIAL, credential_id)
+
+        def operation(session: Session) -> tuple[ChangeResult, str, dict[str, Any]]:
+            entries = self._status.entries(session, [credential_id])
+            if not entries:
+                raise NotFound(f"unknown credential {credential_id}")
+            changed = self._status.apply(session, entries, change.status)
+            outcome = Outcome.CHANGED if changed else Outcome.UNCHANGED
+            member = Member(MemberKind.STATUS, credential_id, _status_name(entries[0]))
+            result = ChangeResult(
+                where,
+                change,
+                (MemberChange(member, outcome),),
+                self._issuance_of(session, IssuanceMemberRow.credential_id == credential_id),
+            )
+            return result, where, result.counts()
+
+        return self._audited(
+            actor, f"credential.{change}", where, operation, reason=reason, note=note
+        )
+
+    def change_document(
+        self,
+        jti: str,
+        change: Change,
+        *,
+        actor: str,
+        reason: ReasonCode,
+        note: str | None = None,
+    ) -> ChangeResult:
+        """One paper document on a jti revocation list: revoke-only (suspend is refused, and a
+        revoked document stays revoked: 409 ``status_transition_refused``)."""
+        where = target(TargetKind.DOCUMENT, jti)
+
+        def operation(session: Session) -> tuple[ChangeResult, str, dict[str, Any]]:
+            entries = self._revocation.entries(session, [jti])
+            if not entries:
+                raise NotFound(f"unknown document {jti}")
+            if change is Change.SUSPEND:
+                raise StatusTransitionRefused(
+                    "paper documents on jti revocation lists cannot be suspended (revoke-only)"
+                )
+            if change is Change.REINSTATE and entries[0].revoked_at is not None:
+                raise StatusTransitionRefused("a revoked document stays revoked (final)")
+            revoke = change is Change.REVOKE
+            changed = self._revocation.revoke_entries(session, entries) if revoke else []
+            member = Member(MemberKind.JTI, jti, "revoked" if entries[0].revoked_at else "valid")
+            outcome = Outcome.CHANGED if changed else Outcome.UNCHANGED
+            result = ChangeResult(
+                where,
+                change,
+                (MemberChange(member, outcome),),
+                self._issuance_of(session, IssuanceMemberRow.jti == jti),
+            )
+            return result, where, result.counts()
+
+        return self._audited(
+            actor, f"document.{change}", where, operation, reason=reason, note=note
+        )
+
+    def change_group(
+        self,
+        group_id: str,
+        change: Change,
+        *,
+        actor: str,
+        reason: ReasonCode,
+        note: str | None = None,
+    ) -> ChangeResult:
+        """Every status entry allocated with ``group_id`` (the older ``/admin/groups`` API):
+        all of them move, or none (409 when one of them may not)."""
+        unknown = target(TargetKind.GROUP, group_id)
+
+        def operation(session: Session) -> tuple[ChangeResult, str, dict[str, Any]]:
+            entries = self._status.group_entries(session, group_id)
+            if not entries:
+                raise NotFound(f"unknown group {group_id}")
+            changed = {e.credential_id for e in self._status.apply(session, entries, change.status)}
+            where = target(TargetKind.GROUP, group_id, exists=True)
+            result = ChangeResult(
+                where,
+                change,
+                tuple(
+                    MemberChange(
+                        Member(MemberKind.STATUS, e.credential_id, _status_name(e)),
+                        Outcome.CHANGED if e.credential_id in changed else Outcome.UNCHANGED,
+                    )
+                    for e in entries
+                ),
+                None,
+            )
+            return result, where, result.counts()
+
+        return self._audited(actor, f"group.{change}", unknown, operation, reason=reason, note=note)
+
+    # -- reads -----------------------------------------------------------------------------------
+    def issuances(
+        self,
+        *,
+        actor: str,
+        credential_type: str | None = None,
+        state: IssuanceState | None = None,
+        since: date | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> IssuancePage:
+        """Issuances, oldest first, filtered by type, state and creation day; ``after`` is the
+        previous page's ``next_after``."""
+        known_type = credential_type is None or credential_type in credential_types()
+        well_formed = after is None or ISSUANCE_REFERENCE.fullmatch(after) is not None
+        filters = {
+            "type": credential_type if known_type else UNRECOGNISED,
+            "state": state.value if state else None,
+            "since": since.isoformat() if since else None,
+            "after": after if well_formed else UNRECOGNISED,
+        }
+
+        def operation(session: Session) -> tuple[IssuancePage, str, dict[str, Any]]:
+            if not known_type:
+                raise InvalidRequest("unknown credential type (use a catalog id)")
+            if not well_formed:
+                raise InvalidRequest("after must be an issuance reference (a page's next_after)")
+            page = self._page(
+                session, credential_type, state, since, after, max(1, min(limit, MAX_PAGE))
+            )
+            return page, "issuances", {"count": len(page.issuances)}
+
+        return self._audited(
+            actor, "issuances.list", "issuances", operation, context={"filters": filters}
+        )
+
+    def issuance(self, reference: str, *, actor: str) -> Issuance:
+        where = target(TargetKind.ISSUANCE, reference)
+
+        def operation(session: Session) -> tuple[Issuance, str, dict[str, Any]]:
+            return self._issuance(session, self._issuance_row(session, reference)), where, {}
+
+        return self._audited(actor, "issuance.read", where, operation)
+
+    def audit_entries(self, *, actor: str, after: int = 0, limit: int = 100) -> list[AuditEntry]:
+        """The audit chain from ``seq > after`` on; the read itself is appended after them."""
+
+        def operation(session: Session) -> tuple[list[AuditEntry], str, dict[str, Any]]:
+            entries = self._audit.entries(session, after=after, limit=limit)
+            return entries, "audit", {"after": after, "count": len(entries)}
+
+        return self._audited(actor, "audit.read", "audit", operation)
+
+    def verify_audit(self, *, actor: str) -> ChainVerdict:
+        """The chain verified (one snapshot), then the verification recorded."""
+        verdict = self._audit.verify()
+        self._audit.record(
+            actor=actor,
+            action="audit.verify",
+            target="audit",
+            detail={
+                "outcome": "ok",
+                "intact": verdict.intact,
+                "entries": verdict.entries,
+                "broken_at": verdict.broken_at,
+            },
+        )
+        return verdict
+
+    def refused(self, *, actor: str, action: str, target: str, error: str) -> None:
+        """Record a request refused before it reached this service (authentication, role, a
+        malformed request): ``target`` built with :func:`issuer.lifecycle.target`."""
+        self._audit.record(actor=actor, action=action, target=target, detail={"outcome": error})
+
+    # -- internals -------------------------------------------------------------------------------
+    def _audited(
+        self,
+        actor: str,
+        action: str,
+        where: str,
+        operation: Operation[T],
+        *,
+        context: dict[str, Any] | None = None,
+        reason: ReasonCode | None = None,
+        note: str | None = None,
+    ) -> T:
+        """Run ``operation`` in one transaction with its audit entry; on an issuer error record
+        the refusal at ``where`` (with only what is known to be safe to write) and raise it.
+        ``context`` (filters) and the reason go into both; the note once it passed its check."""
+        known: dict[str, Any] = dict(context or {})
+        if reason is not None:
+            known["reason"] = reason.value
+        try:
+            if reason is not None:
+                checked = checked_note(reason, note)
+                if checked is not None:
+                    known["note"] = checked
+            with self._db.session() as session:
+                result, success_target, detail = operation(session)
+                self._audit.append(
+                    session,
+                    actor=actor,
+                    action=action,
+                    target=success_target,
+                    detail={"outcome": "ok", **known, **detail},
+                )
+            return result
+        except IssuerError as exc:
+            self._audit.record(
+                actor=actor, action=action, target=where, detail={"outcome": exc.error, **known}
+            )
+            raise
+
+    def _issuance_row(self, session: Session, reference: str) -> IssuanceRow:
+        row = session.scalars(select(IssuanceRow).where(IssuanceRow.reference == reference)).first()
+        if row is None:
+            raise NotFound("unknown issuance")
+        return row
+
+    def _member_entries(
+        self, session: Session, issuance_ids: Sequence[int]
+    ) -> tuple[list[tuple[int, StatusEntryRow]], list[tuple[int, RevocationEntryRow]]]:
+        """``(issuance id, entry)`` of every status and jti member of ``issuance_ids``."""
+        member = IssuanceMemberRow
+        status = session.execute(
+            select(member.issuance_id, StatusEntryRow)
+            .join(StatusEntryRow, StatusEntryRow.credential_id == member.credential_id)
+            .where(member.issuance_id.in_(issuance_ids))
+            .order_by(member.id)
+        )
+        jtis = session.execute(
+            select(member.issuance_id, RevocationEntryRow)
+            .join(RevocationEntryRow, RevocationEntryRow.jti == member.jti)
+            .where(member.issuance_id.in_(issuance_ids))
+            .order_by(member.id)
+        )
+        return [(i, e) for i, e in status], [(i, d) for i, d in jtis]
+
+    def _issuances(self, session: Session, rows: Sequence[IssuanceRow]) -> list[Issuance]:
+        """The views of ``rows`` with their members, in two queries."""
+        entries, documents = self._member_entries(session, [row.id for row in rows])
+        members: dict[int, list[Member]] = {row.id: [] for row in rows}
+        for issuance_id, entry in entries:
+            members[issuance_id].append(
+                Member(MemberKind.STATUS, entry.credential_id, _status_name(entry))
+            )
+        for issuance_id, document in documents:
+            status = "revoked" if document.revoked_at else "valid"
+            members[issuance_id].append(Member(MemberKind.JTI, document.jti, status))
+        return [
+            Issuance(row.reference, row.credential_type, row.created_on, tuple(members[row.id]))
+            for row in rows
+        ]
+
+    def _issuance(self, session: Session, row: IssuanceRow) -> Issuance:
+        return self._issuances(session, [row])[0]
+
+    def _issuance_of(self, session: Session, condition: Any) -> Issuance | None:
+        row = session.scalars(select(IssuanceRow).join(IssuanceMemberRow).where(condition)).first()
+        return self._issuance(session, row) if row is not None else None
+
+    def _page(
+        self,
+        session: Session,
+        credential_type: str | None,
+        state: IssuanceState | None,
+        since: date | None,
+        after: str | None,
+        limit: int,
+    ) -> IssuancePage:
+        member = IssuanceMemberRow
+        valid = func.sum(
+            case(
+                (
+                    or_(
+                        StatusEntryRow.status == int(TokenStatus.VALID),
+                        and_(
+                            member.kind == MemberKind.JTI.value,
+                            RevocationEntryRow.revoked_at.is_(None),
+                        ),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        )
+        suspended = func.sum(
+            case((StatusEntryRow.status == int(TokenStatus.SUSPENDED), 1), else_=0)
+        )
+        derived = case(
+            (valid > 0, IssuanceState.ACTIVE.value),
+            (suspended > 0, IssuanceState.SUSPENDED.value),
+            else_=IssuanceState.REVOKED.value,
+        )
+        query = (
+            select(IssuanceRow)
+            .join(member, member.issuance_id == IssuanceRow.id)
+            .outerjoin(StatusEntryRow, StatusEntryRow.credential_id == member.credential_id)
+            .outerjoin(RevocationEntryRow, RevocationEntryRow.jti == member.jti)
+            .group_by(IssuanceRow.id)
+            .order_by(IssuanceRow.id)
+            .limit(limit + 1)
+        )
+        if credential_type is not None:
+            query = query.where(IssuanceRow.credential_type == credential_type)
+        if since is not None:
+            query = query.where(IssuanceRow.created_on >= since)
+        if after is not None:
+            cursor = session.scalars(
+                select(IssuanceRow.id).where(IssuanceRow.reference == after)
+            ).first()
+            if cursor is None:
+                raise InvalidRequest("after names no issuance")
+            query = query.where(IssuanceRow.id > cursor)
+        if state is not None:
+            query = query.having(derived == state.value)
+        rows = list(session.scalars(query))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return IssuancePage(
+            tuple(self._issuances(session, rows)), rows[-1].reference if more else None
+        )
+
+
+def _status_name(entry: StatusEntryRow) -> str:
+    return STATUS_NAMES[TokenStatus(entry.status)]
