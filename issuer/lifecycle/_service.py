@@ -415,7 +415,9 @@ class LifecycleService:
 
         def operation(session: Session) -> tuple[list[AuditEntry], str, dict[str, Any]]:
             entries = self._audit.entries(session, after=after, limit=limit)
-            return entries, "audit", {"after": after, "count": len(entries)}
+            # what was read, from the data: ``after`` is the client's number (any number at all)
+            seqs = {"first": entries[0].seq, "last": entries[-1].seq} if entries else {}
+            return entries, "audit", {"count": len(entries), **seqs}
 
         return self._audited(actor, "audit.read", "audit", operation)
 
