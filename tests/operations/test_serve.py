@@ -34,13 +34,13 @@ def test_ready_once_the_migration_job_ran(tmp_path: Path) -> None:
         assert before.status_code == 503
         assert before.json()["failed"] == ["schema"]
         assert before.json()["checks"]["schema"] == (
-            "at revision none, not 0002: run civicred issuer migrate"
+            "at revision none, not 0003: run civicred issuer migrate"
         )
         job = subprocess.run(
             issuer_command("migrate"), env=env, capture_output=True, text=True, timeout=120
         )
         assert job.returncode == 0, job.stderr
-        assert job.stdout == "database schema at 0002 (was empty)\n"
+        assert job.stdout == "database schema at 0003 (was empty)\n"
         ready = httpx.get(f"{issuer.url}/readyz", timeout=10)
         assert ready.status_code == 200, ready.text
         assert ready.json() == {

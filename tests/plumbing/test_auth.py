@@ -12,7 +12,13 @@ from fastapi import Depends, FastAPI, Header
 from pydantic import SecretStr
 
 from servicekit import InvalidToken, Unauthorized
-from servicekit.http import _auth, authenticate_admin, install_error_handling
+from servicekit.http import (
+    Principal,
+    _auth,
+    authenticate_admin,
+    authenticate_bearer,
+    install_error_handling,
+)
 from servicekit.local import asgi_client
 
 TOKENS = [SecretStr("first-admin-token"), SecretStr("second-admin-token"), SecretStr("x")]
@@ -98,3 +104,38 @@ def test_through_an_app_401_403_and_the_actor() -> None:
 
 def test_tokens_stay_out_of_reprs() -> None:
     assert "first-admin-token" not in repr(TOKENS) and "first-admin-token" not in str(TOKENS)
+
+
+ROLES = {
+    "operator": [SecretStr("operator-token-0"), SecretStr("operator-token-1")],
+    "auditor": [SecretStr("auditor-token-0")],
+}
+
+
+def test_roles_the_principal_names_the_role_and_the_token_position() -> None:
+    assert authenticate_bearer("Bearer operator-token-1", ROLES) == Principal("operator", 1)
+    assert authenticate_bearer("Bearer auditor-token-0", ROLES).actor == "auditor#0"
+    with pytest.raises(InvalidToken):
+        authenticate_bearer("Bearer auditor-token-1", ROLES)
+    with pytest.raises(Unauthorized):
+        authenticate_bearer(None, ROLES)
+
+
+def test_roles_every_token_of_every_role_is_compared_without_early_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    original = hmac.compare_digest
+
+    def compare(a: bytes, b: bytes) -> bool:
+        calls.append(len(a) + len(b))
+        return original(a, b)
+
+    monkeypatch.setattr(_auth.hmac, "compare_digest", compare)
+    for presented in ("operator-token-0", "auditor-token-0", "nobody"):
+        calls.clear()
+        try:
+            authenticate_bearer(f"Bearer {presented}", ROLES)
+        except InvalidToken:
+            assert presented == "nobody"
+        assert calls == [64, 64, 64]
