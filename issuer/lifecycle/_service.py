@@ -49,6 +49,7 @@ from issuer.lifecycle._views import (
     MemberChange,
     MemberKind,
     Outcome,
+    state_of,
 )
 from issuer.status import Change, JtiRevocationService, StatusService, allowed
 from issuer.storage import (
@@ -113,15 +114,16 @@ class LifecycleService:
         if not credential_ids and not jtis:
             raise InvalidRequest("nothing to record: no credential id and no jti")
         digest = hashlib.sha256(grant_reference.encode("utf-8")).hexdigest()
-        for attempt in range(_RECORD_ATTEMPTS):
+        attempts = 0
+        while True:
             try:
                 with self._db.session() as session:
                     return self._record(session, digest, credential_type, credential_ids, jtis)
             except IntegrityError:
                 # Another replica created the same issuance or member meanwhile: look again.
-                if attempt == _RECORD_ATTEMPTS - 1:
+                attempts += 1
+                if attempts == _RECORD_ATTEMPTS:
                     raise
-        raise AssertionError("unreachable")
 
     def _record(
         self,
@@ -208,36 +210,15 @@ class LifecycleService:
 
         def operation(session: Session) -> tuple[ChangeResult, str, dict[str, Any]]:
             row = self._issuance_row(session, reference)
-            before = self._issuance(session, row)
-            if before.state is IssuanceState.REVOKED and change is not Change.REVOKE:
-                raise StatusTransitionRefused(f"the issuance is revoked (final): cannot {change}")
             status_members, jti_members = self._member_entries(session, [row.id])
             entries = [entry for _, entry in status_members]
-            jti_entries = [document for _, document in jti_members]
-            outcomes: dict[str, Outcome] = {}
-            to_change = []
-            for entry in entries:
-                current = TokenStatus(entry.status)
-                if current == change.status:
-                    outcomes[entry.credential_id] = Outcome.UNCHANGED
-                elif allowed(current, change.status):
-                    outcomes[entry.credential_id] = Outcome.CHANGED
-                    to_change.append(entry)
-                else:
-                    outcomes[entry.credential_id] = Outcome.FINAL
-            to_revoke = []
-            for document in jti_entries:
-                revoked = document.revoked_at is not None
-                if change is Change.REVOKE:
-                    outcomes[document.jti] = Outcome.UNCHANGED if revoked else Outcome.CHANGED
-                    if not revoked:
-                        to_revoke.append(document)
-                elif revoked:
-                    outcomes[document.jti] = Outcome.FINAL
-                elif change is Change.SUSPEND:
-                    outcomes[document.jti] = Outcome.NOT_SUSPENDABLE
-                else:
-                    outcomes[document.jti] = Outcome.UNCHANGED
+            documents = [document for _, document in jti_members]
+            if state_of(_members(entries, documents)) is IssuanceState.REVOKED and (
+                change is not Change.REVOKE
+            ):
+                raise StatusTransitionRefused(f"the issuance is revoked (final): cannot {change}")
+            outcomes = {e.credential_id: _status_outcome(change, e) for e in entries}
+            outcomes |= {d.jti: _jti_outcome(change, d) for d in documents}
             if change is Change.SUSPEND and not any(
                 outcomes[e.credential_id] in (Outcome.CHANGED, Outcome.UNCHANGED) for e in entries
             ):
@@ -245,9 +226,13 @@ class LifecycleService:
                     "nothing in this issuance can be suspended: paper documents on jti "
                     "revocation lists are revoke-only"
                 )
-            self._status.apply(session, to_change, change.status)
-            self._revocation.revoke_entries(session, to_revoke)
-            after = self._issuance(session, row)
+            changing = [e for e in entries if outcomes[e.credential_id] is Outcome.CHANGED]
+            self._status.apply(session, changing, change.status)
+            revoking = [d for d in documents if outcomes[d.jti] is Outcome.CHANGED]
+            self._revocation.revoke_entries(session, revoking)
+            after = Issuance(
+                row.reference, row.credential_type, row.created_on, _members(entries, documents)
+            )
             result = ChangeResult(
                 where,
                 change,
@@ -508,17 +493,17 @@ class LifecycleService:
 
     def _issuances(self, session: Session, rows: Sequence[IssuanceRow]) -> list[Issuance]:
         """The views of ``rows`` with their members, in two queries."""
-        entries, documents = self._member_entries(session, [row.id for row in rows])
-        members: dict[int, list[Member]] = {row.id: [] for row in rows}
-        for issuance_id, entry in entries:
-            members[issuance_id].append(
-                Member(MemberKind.STATUS, entry.credential_id, _status_name(entry))
-            )
-        for issuance_id, document in documents:
-            status = "revoked" if document.revoked_at else "valid"
-            members[issuance_id].append(Member(MemberKind.JTI, document.jti, status))
+        status_members, jti_members = self._member_entries(session, [row.id for row in rows])
         return [
-            Issuance(row.reference, row.credential_type, row.created_on, tuple(members[row.id]))
+            Issuance(
+                row.reference,
+                row.credential_type,
+                row.created_on,
+                _members(
+                    [e for i, e in status_members if i == row.id],
+                    [d for i, d in jti_members if i == row.id],
+                ),
+            )
             for row in rows
         ]
 
@@ -594,3 +579,29 @@ class LifecycleService:
 
 def _status_name(entry: StatusEntryRow) -> str:
     return STATUS_NAMES[TokenStatus(entry.status)]
+
+
+def _members(
+    entries: Sequence[StatusEntryRow], documents: Sequence[RevocationEntryRow]
+) -> tuple[Member, ...]:
+    """The members as they are now: status entries, then jtis."""
+    return (
+        *(Member(MemberKind.STATUS, e.credential_id, _status_name(e)) for e in entries),
+        *(Member(MemberKind.JTI, d.jti, "revoked" if d.revoked_at else "valid") for d in documents),
+    )
+
+
+def _status_outcome(change: Change, entry: StatusEntryRow) -> Outcome:
+    current = TokenStatus(entry.status)
+    if current == change.status:
+        return Outcome.UNCHANGED
+    return Outcome.CHANGED if allowed(current, change.status) else Outcome.FINAL
+
+
+def _jti_outcome(change: Change, document: RevocationEntryRow) -> Outcome:
+    """A jti list knows "revoked" and nothing else (EHIC PDF QR PoC v0.5 §2.3.2)."""
+    if document.revoked_at is not None:
+        return Outcome.UNCHANGED if change is Change.REVOKE else Outcome.FINAL
+    if change is Change.REVOKE:
+        return Outcome.CHANGED
+    return Outcome.NOT_SUSPENDABLE if change is Change.SUSPEND else Outcome.UNCHANGED

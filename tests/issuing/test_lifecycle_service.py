@@ -3,6 +3,7 @@ what revoke / suspend / reinstate do to their status entries, jtis and published
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -286,3 +287,34 @@ def test_reasons_and_notes_are_recorded(services: IssuerServices) -> None:
         "note": "INC-20431",
         "changed": 1,
     }
+
+
+def test_concurrent_recordings_of_one_grant_make_one_issuance(services: IssuerServices) -> None:
+    """Replicas answering the credential requests of one grant at the same moment."""
+    allocations = [services.status.allocate().credential_id for _ in range(6)]
+    barrier = threading.Barrier(len(allocations))
+    references: list[str] = []
+    failures: list[BaseException] = []
+
+    def record(credential_id: str) -> None:
+        try:
+            barrier.wait()
+            references.append(
+                services.lifecycle.record(
+                    grant_reference="grant-A",
+                    credential_type="ehic",
+                    credential_ids=[credential_id],
+                )
+            )
+        except BaseException as exc:  # reported below, not lost in the thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=record, args=(c,)) for c in allocations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    assert len(set(references)) == 1
+    issuance = services.lifecycle.issuance(references[0], actor="a")
+    assert sorted(m.id for m in issuance.members) == sorted(allocations)
