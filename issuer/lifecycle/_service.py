@@ -30,17 +30,17 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from issuer.audit import AuditEntry, AuditLog, ChainVerdict
 from issuer.catalog import credential_types
-from issuer.errors import Conflict, InvalidRequest, IssuerError, NotFound, StatusTransitionRefused
+from issuer.errors import InvalidRequest, IssuerError, NotFound, StatusTransitionRefused
+from issuer.lifecycle import _store as store
 from issuer.lifecycle._reasons import ReasonCode, checked_note
 from issuer.lifecycle._targets import ISSUANCE_REFERENCE, UNRECOGNISED, TargetKind, target
 from issuer.lifecycle._views import (
-    STATUS_NAMES,
     ChangeResult,
     Issuance,
     IssuancePage,
@@ -148,38 +148,7 @@ class LifecycleService:
             )
             session.add(row)
             session.flush()
-        if len(self._status.entries(session, credential_ids)) != len(set(credential_ids)):
-            raise NotFound("a credential id to record was never allocated")
-        if len(self._revocation.entries(session, jtis)) != len(set(jtis)):
-            raise NotFound("a jti to record was never assigned")
-        recorded = list(
-            session.scalars(
-                select(IssuanceMemberRow).where(
-                    or_(
-                        IssuanceMemberRow.credential_id.in_(credential_ids),
-                        IssuanceMemberRow.jti.in_(jtis),
-                    )
-                )
-            )
-        )
-        if any(m.issuance_id != row.id for m in recorded):
-            raise Conflict("a credential or document is already recorded in another issuance")
-        known = {m.credential_id for m in recorded} | {m.jti for m in recorded}
-        added = {MemberKind.STATUS: 0, MemberKind.JTI: 0}
-        for kind, ids in ((MemberKind.STATUS, credential_ids), (MemberKind.JTI, jtis)):
-            for handle in dict.fromkeys(ids):
-                if handle in known:
-                    continue
-                session.add(
-                    IssuanceMemberRow(
-                        issuance_id=row.id,
-                        kind=kind.value,
-                        credential_id=handle if kind is MemberKind.STATUS else None,
-                        jti=handle if kind is MemberKind.JTI else None,
-                    )
-                )
-                added[kind] += 1
-        session.flush()
+        added = store.add_members(session, row, credential_ids, jtis)
         self._audit.append(
             session,
             actor=ISSUER_ACTOR,
@@ -209,11 +178,11 @@ class LifecycleService:
         where = target(TargetKind.ISSUANCE, reference)
 
         def operation(session: Session) -> tuple[ChangeResult, str, dict[str, Any]]:
-            row = self._issuance_row(session, reference)
-            status_members, jti_members = self._member_entries(session, [row.id])
+            row = store.issuance_row(session, reference)
+            status_members, jti_members = store.member_entries(session, [row.id])
             entries = [entry for _, entry in status_members]
             documents = [document for _, document in jti_members]
-            if state_of(_members(entries, documents)) is IssuanceState.REVOKED and (
+            if state_of(store.members(entries, documents)) is IssuanceState.REVOKED and (
                 change is not Change.REVOKE
             ):
                 raise StatusTransitionRefused(f"the issuance is revoked (final): cannot {change}")
@@ -231,7 +200,10 @@ class LifecycleService:
             revoking = [d for d in documents if outcomes[d.jti] is Outcome.CHANGED]
             self._revocation.revoke_entries(session, revoking)
             after = Issuance(
-                row.reference, row.credential_type, row.created_on, _members(entries, documents)
+                row.reference,
+                row.credential_type,
+                row.created_on,
+                store.members(entries, documents),
             )
             result = ChangeResult(
                 where,
@@ -264,12 +236,12 @@ class LifecycleService:
                 raise NotFound(f"unknown credential {credential_id}")
             changed = self._status.apply(session, entries, change.status)
             outcome = Outcome.CHANGED if changed else Outcome.UNCHANGED
-            member = Member(MemberKind.STATUS, credential_id, _status_name(entries[0]))
+            member = Member(MemberKind.STATUS, credential_id, store.status_name(entries[0]))
             result = ChangeResult(
                 where,
                 change,
                 (MemberChange(member, outcome),),
-                self._issuance_of(session, IssuanceMemberRow.credential_id == credential_id),
+                store.view_of_member(session, IssuanceMemberRow.credential_id == credential_id),
             )
             return result, where, result.counts()
 
@@ -308,7 +280,7 @@ class LifecycleService:
                 where,
                 change,
                 (MemberChange(member, outcome),),
-                self._issuance_of(session, IssuanceMemberRow.jti == jti),
+                store.view_of_member(session, IssuanceMemberRow.jti == jti),
             )
             return result, where, result.counts()
 
@@ -340,7 +312,7 @@ class LifecycleService:
                 change,
                 tuple(
                     MemberChange(
-                        Member(MemberKind.STATUS, e.credential_id, _status_name(e)),
+                        Member(MemberKind.STATUS, e.credential_id, store.status_name(e)),
                         Outcome.CHANGED if e.credential_id in changed else Outcome.UNCHANGED,
                     )
                     for e in entries
@@ -378,8 +350,13 @@ class LifecycleService:
                 raise InvalidRequest("unknown credential type (use a catalog id)")
             if not well_formed:
                 raise InvalidRequest("after must be an issuance reference (a page's next_after)")
-            page = self._page(
-                session, credential_type, state, since, after, max(1, min(limit, MAX_PAGE))
+            page = store.page(
+                session,
+                credential_type=credential_type,
+                state=state,
+                since=since,
+                after=after,
+                limit=max(1, min(limit, MAX_PAGE)),
             )
             return page, "issuances", {"count": len(page.issuances)}
 
@@ -391,7 +368,7 @@ class LifecycleService:
         where = target(TargetKind.ISSUANCE, reference)
 
         def operation(session: Session) -> tuple[Issuance, str, dict[str, Any]]:
-            return self._issuance(session, self._issuance_row(session, reference)), where, {}
+            return store.views(session, [store.issuance_row(session, reference)])[0], where, {}
 
         return self._audited(actor, "issuance.read", where, operation)
 
@@ -465,130 +442,6 @@ class LifecycleService:
                 actor=actor, action=action, target=where, detail={"outcome": exc.error, **known}
             )
             raise
-
-    def _issuance_row(self, session: Session, reference: str) -> IssuanceRow:
-        row = session.scalars(select(IssuanceRow).where(IssuanceRow.reference == reference)).first()
-        if row is None:
-            raise NotFound("unknown issuance")
-        return row
-
-    def _member_entries(
-        self, session: Session, issuance_ids: Sequence[int]
-    ) -> tuple[list[tuple[int, StatusEntryRow]], list[tuple[int, RevocationEntryRow]]]:
-        """``(issuance id, entry)`` of every status and jti member of ``issuance_ids``."""
-        member = IssuanceMemberRow
-        status = session.execute(
-            select(member.issuance_id, StatusEntryRow)
-            .join(StatusEntryRow, StatusEntryRow.credential_id == member.credential_id)
-            .where(member.issuance_id.in_(issuance_ids))
-            .order_by(member.id)
-        )
-        jtis = session.execute(
-            select(member.issuance_id, RevocationEntryRow)
-            .join(RevocationEntryRow, RevocationEntryRow.jti == member.jti)
-            .where(member.issuance_id.in_(issuance_ids))
-            .order_by(member.id)
-        )
-        return [(i, e) for i, e in status], [(i, d) for i, d in jtis]
-
-    def _issuances(self, session: Session, rows: Sequence[IssuanceRow]) -> list[Issuance]:
-        """The views of ``rows`` with their members, in two queries."""
-        status_members, jti_members = self._member_entries(session, [row.id for row in rows])
-        return [
-            Issuance(
-                row.reference,
-                row.credential_type,
-                row.created_on,
-                _members(
-                    [e for i, e in status_members if i == row.id],
-                    [d for i, d in jti_members if i == row.id],
-                ),
-            )
-            for row in rows
-        ]
-
-    def _issuance(self, session: Session, row: IssuanceRow) -> Issuance:
-        return self._issuances(session, [row])[0]
-
-    def _issuance_of(self, session: Session, condition: Any) -> Issuance | None:
-        row = session.scalars(select(IssuanceRow).join(IssuanceMemberRow).where(condition)).first()
-        return self._issuance(session, row) if row is not None else None
-
-    def _page(
-        self,
-        session: Session,
-        credential_type: str | None,
-        state: IssuanceState | None,
-        since: date | None,
-        after: str | None,
-        limit: int,
-    ) -> IssuancePage:
-        member = IssuanceMemberRow
-        valid = func.sum(
-            case(
-                (
-                    or_(
-                        StatusEntryRow.status == int(TokenStatus.VALID),
-                        and_(
-                            member.kind == MemberKind.JTI.value,
-                            RevocationEntryRow.revoked_at.is_(None),
-                        ),
-                    ),
-                    1,
-                ),
-                else_=0,
-            )
-        )
-        suspended = func.sum(
-            case((StatusEntryRow.status == int(TokenStatus.SUSPENDED), 1), else_=0)
-        )
-        derived = case(
-            (valid > 0, IssuanceState.ACTIVE.value),
-            (suspended > 0, IssuanceState.SUSPENDED.value),
-            else_=IssuanceState.REVOKED.value,
-        )
-        query = (
-            select(IssuanceRow)
-            .join(member, member.issuance_id == IssuanceRow.id)
-            .outerjoin(StatusEntryRow, StatusEntryRow.credential_id == member.credential_id)
-            .outerjoin(RevocationEntryRow, RevocationEntryRow.jti == member.jti)
-            .group_by(IssuanceRow.id)
-            .order_by(IssuanceRow.id)
-            .limit(limit + 1)
-        )
-        if credential_type is not None:
-            query = query.where(IssuanceRow.credential_type == credential_type)
-        if since is not None:
-            query = query.where(IssuanceRow.created_on >= since)
-        if after is not None:
-            cursor = session.scalars(
-                select(IssuanceRow.id).where(IssuanceRow.reference == after)
-            ).first()
-            if cursor is None:
-                raise InvalidRequest("after names no issuance")
-            query = query.where(IssuanceRow.id > cursor)
-        if state is not None:
-            query = query.having(derived == state.value)
-        rows = list(session.scalars(query))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return IssuancePage(
-            tuple(self._issuances(session, rows)), rows[-1].reference if more else None
-        )
-
-
-def _status_name(entry: StatusEntryRow) -> str:
-    return STATUS_NAMES[TokenStatus(entry.status)]
-
-
-def _members(
-    entries: Sequence[StatusEntryRow], documents: Sequence[RevocationEntryRow]
-) -> tuple[Member, ...]:
-    """The members as they are now: status entries, then jtis."""
-    return (
-        *(Member(MemberKind.STATUS, e.credential_id, _status_name(e)) for e in entries),
-        *(Member(MemberKind.JTI, d.jti, "revoked" if d.revoked_at else "valid") for d in documents),
-    )
 
 
 def _status_outcome(change: Change, entry: StatusEntryRow) -> Outcome:
