@@ -43,6 +43,7 @@ from reportlab.pdfgen import canvas
 
 from issuer.documents import DocumentService, build_payload, dev_document_signer
 from issuer.sources import DevAuthenticSource
+from verifier import VerificationTime
 from verifier.inputs import verify_qr_image, verify_qr_pdf
 from verifier.jose import b64url_decode
 from verifier.qr import (
@@ -135,7 +136,7 @@ def main() -> None:
 
     resolver = TrustedCertificates(list(signer.certificate_chain))
     text = rendered.qr_text
-    common = {"resolver": resolver, "today": NOW.date(), "now": NOW}
+    common = {"resolver": resolver, "time": VerificationTime(NOW, NOW.date())}
     assert verify_qr_document(text, **common).valid  # type: ignore[arg-type]
 
     jws = rendered.jws

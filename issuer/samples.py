@@ -13,7 +13,7 @@ import json
 import shutil
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -23,8 +23,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from issuer.services import IssuerServices
 from issuer.sources import DevAuthenticSource
 from issuer.world import World, publish, running_world
-from verifier import VerificationReport
-from verifier._offline import OfflineVerifier
+from verifier import OfflineVerifier, VerificationReport, VerificationTime, codes
 from verifier.sdjwt import HeldCredential, VerificationPolicy
 from verifier.signing import (
     LocalSigner,
@@ -195,7 +194,7 @@ def _documents(world: World, out: Path, *, now: datetime) -> list[Sample]:
         (out / f"{name}.qr.png").write_bytes(make_symbol(rendered.sid, rendered.qr_text).png())
         expected, date, reason, verify_at = "valid", None, None, None
         if state == "revoked":
-            expected, reason = "invalid", "revocation.revoked"
+            expected, reason = "invalid", codes.REVOCATION_REVOKED
         elif state == "expired":
             # Valid on its issue date only; presented the next day (a few minutes after
             # midnight, local time), while the bundle and the lists are still fresh.
@@ -247,7 +246,7 @@ def verify_samples(out: Path, *, now: datetime) -> list[tuple[Sample, Verificati
     manifest = json.loads((out / "manifest.json").read_text())
     root = x509.load_pem_x509_certificate((out / "registry-root.pem").read_bytes())
     offline = OfflineVerifier.from_bundle(
-        (out / "bundle.jwt").read_text().strip(), root=root, now=now
+        (out / "bundle.jwt").read_text().strip(), root=root, time=_local_time(now)
     )
     results = []
     for raw in manifest["samples"]:
@@ -274,11 +273,14 @@ def verify_document(
     from verifier.inputs import detect_input
 
     data = path.read_bytes()
-    checker = offline if offline.now == now else OfflineVerifier(offline.bundle, now)
     treatment = datetime.fromisoformat(date).date() if date else None
-    return checker.verify_document(
-        data, detect_input(data), today=now.astimezone().date(), treatment_date=treatment
-    )
+    checker = offline.at(_local_time(now, treatment))
+    return checker.verify_document(data, detect_input(data))
+
+
+def _local_time(now: datetime, treatment: date | None = None) -> VerificationTime:
+    """``now`` with this machine's calendar date, as ``civicred verify`` takes it."""
+    return VerificationTime(now, now.astimezone().date(), treatment)
 
 
 def _readme(samples: list[Sample], now: datetime) -> str:

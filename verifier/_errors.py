@@ -20,6 +20,8 @@ failed checks in one place, and (b) callers who prefer exceptions: ``report.rais
 
 from __future__ import annotations
 
+from verifier import codes
+
 
 class CivicredError(Exception):
     """Base class of every error raised by civicred."""
@@ -28,7 +30,7 @@ class CivicredError(Exception):
 class VerificationError(CivicredError):
     """Input did not verify. ``code`` is a stable, documented identifier of the failed check."""
 
-    default_code = "verification"
+    default_code = codes.VERIFICATION
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
@@ -37,35 +39,35 @@ class VerificationError(CivicredError):
 
 
 class MalformedInput(VerificationError):
-    default_code = "input.malformed"
+    default_code = codes.INPUT_MALFORMED
 
 
 class AlgorithmNotAllowed(VerificationError):
-    default_code = "jws.alg"
+    default_code = codes.JWS_ALG
 
 
 class SignatureInvalid(VerificationError):
-    default_code = "jws.signature"
+    default_code = codes.JWS_SIGNATURE
 
 
 class UntrustedIssuer(VerificationError):
-    default_code = "issuer.key"
+    default_code = codes.ISSUER_KEY
 
 
 class DisclosureInvalid(VerificationError):
-    default_code = "sdjwt.disclosures"
+    default_code = codes.SDJWT_DISCLOSURES
 
 
 class ClaimsInvalid(VerificationError):
-    default_code = "claims"
+    default_code = codes.CLAIMS
 
 
 class KeyBindingInvalid(VerificationError):
-    default_code = "kb"
+    default_code = codes.KB
 
 
 class StatusUnavailable(VerificationError):
-    default_code = "status"
+    default_code = codes.STATUS
 
 
 class IssuanceError(CivicredError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from verifier import codes
 from verifier._errors import (
     ClaimsInvalid,
     DisclosureInvalid,
@@ -87,16 +88,17 @@ def outcome_of(checks: Iterable[Check]) -> Outcome:
     return Outcome.UNDETERMINED if undetermined else Outcome.VALID
 
 
-_EXCEPTION_BY_PREFIX: tuple[tuple[str, type[VerificationError]], ...] = (
-    ("input", MalformedInput),
-    ("qr", MalformedInput),
-    ("jws", SignatureInvalid),
-    ("issuer", UntrustedIssuer),
-    ("sdjwt", DisclosureInvalid),
-    ("kb", KeyBindingInvalid),
-    ("status", StatusUnavailable),
-    ("claims", ClaimsInvalid),
-)
+#: The exception :meth:`VerificationReport.raise_for_outcome` raises, by family of the code.
+_EXCEPTION_BY_FAMILY: Mapping[str, type[VerificationError]] = {
+    codes.INPUT_FAMILY: MalformedInput,
+    codes.QR_FAMILY: MalformedInput,
+    codes.JWS_FAMILY: SignatureInvalid,
+    codes.ISSUER_FAMILY: UntrustedIssuer,
+    codes.SDJWT_FAMILY: DisclosureInvalid,
+    codes.KB_FAMILY: KeyBindingInvalid,
+    codes.STATUS_FAMILY: StatusUnavailable,
+    codes.CLAIMS_FAMILY: ClaimsInvalid,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,24 @@ class VerificationReport:
         if outcome is Outcome.INVALID:
             kwargs["claims"] = None  # never hand out claims that did not verify
         return cls(outcome=outcome, checks=checks, **kwargs)
+
+    def with_checks(
+        self,
+        *,
+        before: Iterable[Check] = (),
+        after: Iterable[Check] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> VerificationReport:
+        """This report with checks added around its own (the trust data's, a PDF's), the
+        outcome derived again. Claims an invalid report dropped stay dropped."""
+        return VerificationReport.from_checks(
+            (*before, *self.checks, *after),
+            claims=self.claims,
+            issuer=self.issuer,
+            key_id=self.key_id,
+            format=self.format,
+            details={**self.details, **(details or {})},
+        )
 
     @property
     def valid(self) -> bool:
@@ -150,7 +170,5 @@ class VerificationReport:
         if self.outcome is Outcome.VALID:
             return
         first = next(c for c in self.checks if not c.ok)
-        for prefix, exc in _EXCEPTION_BY_PREFIX:
-            if first.code.startswith(prefix):
-                raise exc(first.message, code=first.code)
-        raise VerificationError(first.message, code=first.code)
+        exception = _EXCEPTION_BY_FAMILY.get(codes.family(first.code), VerificationError)
+        raise exception(first.message, code=first.code)

@@ -13,7 +13,7 @@ import pytest
 
 from issuer.documents import DevPki, DocumentService, JtiRef, RenderedDocument, make_dev_pki
 from issuer.sources import DevAuthenticSource
-from verifier import VerificationReport
+from verifier import VerificationReport, VerificationTime
 from verifier.inputs import verify_qr_image, verify_qr_pdf
 from verifier.qr import TrustedCertificates
 
@@ -46,13 +46,17 @@ def verify_pdf(pdf: bytes, pki: DevPki, **kwargs: Any) -> VerificationReport:
     """The PDF verified as a verifier does: QR trust from the signer, PAdES to the dev root."""
     resolver = TrustedCertificates([pki.signer.certificate_chain[0]])
     return verify_qr_pdf(
-        pdf, resolver=resolver, today=TODAY, now=NOW, pdf_trust_roots=[pki.root], **kwargs
+        pdf,
+        resolver=resolver,
+        time=VerificationTime(NOW, TODAY),
+        pdf_trust_roots=[pki.root],
+        **kwargs,
     )
 
 
 def verify_image(image: Any, pki: DevPki, **kwargs: Any) -> VerificationReport:
     resolver = TrustedCertificates([pki.signer.certificate_chain[0]])
-    return verify_qr_image(image, resolver=resolver, today=TODAY, now=NOW, **kwargs)
+    return verify_qr_image(image, resolver=resolver, time=VerificationTime(NOW, TODAY), **kwargs)
 
 
 def results(report: VerificationReport) -> dict[str, str]:

@@ -15,8 +15,7 @@ from datetime import timedelta
 
 import pytest
 
-from verifier import Outcome, VerificationReport
-from verifier._offline import OfflineVerifier
+from verifier import OfflineVerifier, Outcome, VerificationReport, VerificationTime
 from verifier.cose import CoseSign1
 from verifier.jose import CREDENTIAL_ALGORITHMS
 from verifier.qr import verify_qr_document
@@ -27,14 +26,14 @@ from verifier.status import (
     StatusReference,
     encode_status_list_cwt,
 )
-from verifier.trust import QrDocumentResolver, SdJwtVcTrustResolver
+from verifier.trust import SdJwtVcTrustResolver, TrustListDocumentResolver
 
 from ._world import ISSUER_URI, NOW, SOCIAL, STATUS_URI, TODAY, WRONG_CURVES, World, signed_prc
 
 
 def _verify_prc(world: World, text: str) -> VerificationReport:
-    resolver = QrDocumentResolver(world.snapshot)
-    return verify_qr_document(text, resolver=resolver, today=TODAY, now=NOW)
+    resolver = TrustListDocumentResolver(world.snapshot)
+    return verify_qr_document(text, resolver=resolver, time=VerificationTime(NOW, TODAY))
 
 
 def _first_failure(report: VerificationReport) -> str:
@@ -132,7 +131,7 @@ def _status_cwt(world: World, curve: str) -> bytes:
 def _status_through_bundle(world: World, cwt: bytes) -> tuple[str, str]:
     carried = (STATUS_LIST_CWT_MEDIA_TYPE, base64.b64encode(cwt).decode())
     offline = OfflineVerifier.from_bundle(
-        world.bundle({STATUS_URI: carried}), root=world.root, now=NOW
+        world.bundle({STATUS_URI: carried}), root=world.root, time=VerificationTime(NOW, TODAY)
     )
     check = offline.status_check(StatusReference(7, STATUS_URI))
     return check.code, check.result.value

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verifier import MalformedInput, Outcome, VerificationReport
+from verifier import MalformedInput, Outcome, VerificationReport, VerificationTime
 from verifier.jose import b64_decode, b64url_decode, b64url_encode, jwk_from_public_key
 from verifier.qr import decode_qr_text, encode_qr_text, verify_qr_document
 from verifier.sdjwt import VerificationPolicy, issue_sd_jwt_vc, present, verify_sd_jwt
 from verifier.signing import LocalSigner, generate_private_key
-from verifier.trust import JwksResolver, QrDocumentResolver, parse_x5c, x5c_header
+from verifier.trust import JwksResolver, TrustListDocumentResolver, parse_x5c, x5c_header
 
 from ._world import NOW, TODAY, World, signed_prc
 
@@ -109,11 +109,11 @@ def test_a_respelled_kb_jwt_is_refused() -> None:
 
 
 def test_an_eprc_whose_qr_jws_is_respelled_is_refused(world: World) -> None:
-    resolver = QrDocumentResolver(world.snapshot)
+    resolver = TrustListDocumentResolver(world.snapshot)
     text = signed_prc(world)
-    assert verify_qr_document(text, resolver=resolver, today=TODAY, now=NOW).valid
+    assert verify_qr_document(text, resolver=resolver, time=VerificationTime(NOW, TODAY)).valid
     forged = encode_qr_text(respelled_signature(decode_qr_text(text)))
-    report = verify_qr_document(forged, resolver=resolver, today=TODAY, now=NOW)
+    report = verify_qr_document(forged, resolver=resolver, time=VerificationTime(NOW, TODAY))
     assert _last_failure(report) == CANONICAL
 
 

@@ -17,7 +17,7 @@ import segno
 from PIL import Image
 
 from issuer.documents import DevPki, RenderedDocument
-from verifier import Outcome
+from verifier import Outcome, VerificationTime
 from verifier.inputs import InputKind, detect_input, verify_document_input
 from verifier.qr import TrustedCertificates
 from verifier.scan import PdfFile, decode_image, decode_pdf
@@ -82,8 +82,7 @@ def _verify(data: bytes, pki: DevPki) -> object:
         data,
         detect_input(data),
         resolver=TrustedCertificates([pki.signer.certificate_chain[0]]),
-        today=TODAY,
-        now=NOW,
+        time=VerificationTime(NOW, TODAY),
         pdf_trust_roots=[pki.root],
     )
 

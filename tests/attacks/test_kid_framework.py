@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifier import Outcome, UntrustedIssuer
+from verifier import Outcome, UntrustedIssuer, VerificationTime
 from verifier.qr import (
     CIVICRED_EHIC_SID,
     CIVICRED_SSH_SID,
@@ -23,14 +23,14 @@ from verifier.qr import (
     framework_kid,
     verify_qr_document,
 )
-from verifier.trust import QrDocumentResolver as SnapshotResolver
+from verifier.trust import TrustListDocumentResolver
 
 from ._world import NOW, TODAY, World, signed_prc
 
 
 def _resolvers(world: World) -> dict[str, QrDocumentResolver]:
     return {
-        "trust snapshot": SnapshotResolver(world.snapshot),
+        "trust snapshot": TrustListDocumentResolver(world.snapshot),
         "--trust-cert": TrustedCertificates([world.cert("P-256")]),
     }
 
@@ -38,10 +38,12 @@ def _resolvers(world: World) -> dict[str, QrDocumentResolver]:
 @pytest.mark.parametrize("path", ["trust snapshot", "--trust-cert"])
 def test_an_eprc_under_the_be_ssh_framework_is_refused(world: World, path: str) -> None:
     resolver = _resolvers(world)[path]
-    genuine = verify_qr_document(signed_prc(world), resolver=resolver, today=TODAY, now=NOW)
+    genuine = verify_qr_document(
+        signed_prc(world), resolver=resolver, time=VerificationTime(NOW, TODAY)
+    )
     assert genuine.outcome is not Outcome.INVALID, genuine.to_json()
     forged = signed_prc(world, framework="BE-SSH")
-    report = verify_qr_document(forged, resolver=resolver, today=TODAY, now=NOW)
+    report = verify_qr_document(forged, resolver=resolver, time=VerificationTime(NOW, TODAY))
     assert report.outcome is Outcome.INVALID and report.claims is None
     assert report.failures[0].code == "trust.framework"
     assert "BE-SSH" in report.failures[0].message and "EESSI" in report.failures[0].message

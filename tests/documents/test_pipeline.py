@@ -43,6 +43,7 @@ from issuer.documents import (
 from issuer.documents._devcert import _dev_chain
 from issuer.documents._pades import CMS_OVERHEAD, SignerBridge, bridge_for
 from issuer.documents._qr import QUIET_ZONE
+from verifier import VerificationTime
 from verifier.inputs import verify_qr_pdf
 from verifier.jose import Algorithm, PublicKey
 from verifier.qr import TrustedCertificates, get_doctype
@@ -111,7 +112,10 @@ def test_the_attachment_is_in_the_signed_revision(signed: Any, pki: DevPki) -> N
 def test_the_verifier_accepts_the_signed_pdf(signed: Any, pki: DevPki) -> None:
     resolver = TrustedCertificates(list(pki.signer.certificate_chain))
     report = verify_qr_pdf(
-        signed.pdf_bytes, resolver=resolver, today=TODAY, now=NOW, pdf_trust_roots=[pki.root]
+        signed.pdf_bytes,
+        resolver=resolver,
+        time=VerificationTime(NOW, TODAY),
+        pdf_trust_roots=[pki.root],
     )
     results = {c.code: c.result.value for c in report.checks}
     assert results["pdf.signature"] == results["pdf.coverage"] == "passed", report.to_json()

@@ -19,6 +19,7 @@ from issuer.documents import (
     check_pades,
     printed_values,
 )
+from verifier import VerificationTime
 from verifier.qr import (
     EESSI_PRC_SID,
     framework_kid,
@@ -149,7 +150,7 @@ def test_qr_decodes_at_150_dpi_and_verifies(
     leaf = pki.signer.certificate_chain[0]
     assert str(parsed.kid) == framework_kid(parsed.doctype.kid_framework, leaf)
     assert parsed.verify_signature(pki.signer.public_key()).name == "ES256"
-    validation = validate_for_verification(dict(parsed.payload), today=TODAY)
+    validation = validate_for_verification(dict(parsed.payload), VerificationTime(NOW, TODAY))
     assert validation.ok and not validation.warnings
     if doc.sid == EESSI_PRC_SID:
         assert str(parsed.kid).startswith("EESSI:x5t#S256:")

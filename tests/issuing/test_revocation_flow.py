@@ -12,8 +12,7 @@ from cryptography import x509
 
 from issuer.sources import DevAuthenticSource
 from issuer.world import publish, running_world
-from verifier import Outcome
-from verifier._offline import OfflineVerifier
+from verifier import OfflineVerifier, Outcome, VerificationTime
 from verifier.sdjwt import VerificationPolicy
 from verifier.status import TokenStatus
 
@@ -32,16 +31,17 @@ def test_revocation_flips_after_bundle_refresh(tmp_path: Path) -> None:
         ).compact
         root = x509.load_pem_x509_certificate(world.registry.root_pem())
         policy = VerificationPolicy.at(now)
+        time = VerificationTime.at(now, timezone=UTC)
 
         publish(world)
-        before = OfflineVerifier.from_bundle(world.registry.bundle(), root=root, now=now)
+        before = OfflineVerifier.from_bundle(world.registry.bundle(), root=root, time=time)
         assert before.verify_sd_jwt(credential, policy).outcome is Outcome.VALID
 
         world.services.status.set_group_status("holder/museum", TokenStatus.INVALID, actor="test")
         # The old bundle still says valid: offline data is a snapshot ...
         assert before.verify_sd_jwt(credential, policy).outcome is Outcome.VALID
         publish(world)
-        after = OfflineVerifier.from_bundle(world.registry.bundle(), root=root, now=now)
+        after = OfflineVerifier.from_bundle(world.registry.bundle(), root=root, time=time)
         report = after.verify_sd_jwt(credential, policy)
         # ... and the refreshed one says revoked.
         assert report.outcome is Outcome.INVALID

@@ -12,9 +12,16 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from verifier import VerificationTime
 from verifier.qr import CIVICRED_EHIC_SID, CIVICRED_SSH_SID, EESSI_PRC_SID
 
 TODAY = dt.date(2025, 3, 12)
+
+
+def on(today: dt.date, treatment: dt.date | None = None) -> VerificationTime:
+    """A verification at noon (UTC) of ``today``, for the treatment date ``treatment``."""
+    return VerificationTime(dt.datetime.combine(today, dt.time(12), dt.UTC), today, treatment)
+
 
 PRC: dict[str, Any] = {
     "sid": EESSI_PRC_SID,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
-from qr_samples import TODAY, sample, self_signed, with_body
+from qr_samples import TODAY, on, sample, self_signed, with_body
 
 from verifier import (
     AlgorithmNotAllowed,
@@ -78,7 +78,7 @@ def test_sign_parse_verify_validate(issuer: Issuer, sid: str) -> None:
     assert dict(doc.header) == {"alg": "ES256", "kid": issuer.kid(sid)}  # exactly alg + kid
     assert doc.verify_signature(issuer.key.public_key()).name == "ES256"
     assert doc.body == sample(sid)[DOCTYPES[sid].body]
-    validation = validate_for_verification(doc.payload, today=TODAY)
+    validation = validate_for_verification(doc.payload, on(TODAY))
     assert validation.ok and not validation.warnings, validation
     assert parse_jws(jws).payload == doc.payload
 
@@ -207,7 +207,7 @@ def test_extra_top_level_key_in_an_eessi_prc_is_a_schema_failure(issuer: Issuer)
     jws = issuer.forge({**sample(EESSI_PRC_SID), "st": {"idx": 1, "uri": "https://x.example/1"}})
     doc = parse_document(encode_qr_text(jws))
     doc.verify_signature(issuer.key.public_key())  # a valid signature does not make it valid
-    validation = validate_for_verification(doc.payload, today=TODAY)
+    validation = validate_for_verification(doc.payload, on(TODAY))
     assert [(f.code, f.rule) for f in validation.errors] == [("qr.schema", "additionalProperties")]
 
 

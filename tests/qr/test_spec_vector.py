@@ -15,6 +15,7 @@ from conftest import conformance_path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from qr_samples import on
 
 from verifier.jose import dumps_compact, sign_compact
 from verifier.qr import (
@@ -85,12 +86,10 @@ def test_payload_and_validation(qr_text: str, expected: dict[str, Any]) -> None:
     assert doc.sid == EESSI_PRC_SID
     assert dict(doc.payload) == expected["payload"]
     assert validate_schema(doc.payload) == []
-    in_validity = validate_for_verification(doc.payload, today=dt.date(2025, 10, 1))
+    in_validity = validate_for_verification(doc.payload, on(dt.date(2025, 10, 1)))
     assert in_validity.ok and in_validity.warnings == ()
     # xd (2025-12-31) is ignored: 2025-12-15 is after ed (2025-12-01), so not covered (v0.5 §5 step 7).
-    late = validate_for_verification(
-        doc.payload, today=dt.date(2026, 1, 1), treatment_date=dt.date(2025, 12, 15)
-    )
+    late = validate_for_verification(doc.payload, on(dt.date(2026, 1, 1), dt.date(2025, 12, 15)))
     assert [f.code for f in late.errors] == ["qr.validity"]
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from qr_samples import TODAY, sample, with_body
+from qr_samples import TODAY, on, sample, with_body
 
 from verifier import CheckResult
 from verifier.qr import (
@@ -22,7 +22,7 @@ PRC = EESSI_PRC_SID
 
 
 def _verify(payload: Any, treatment: dt.date | None = None, today: dt.date = TODAY) -> Validation:
-    return validate_for_verification(payload, today=today, treatment_date=treatment)
+    return validate_for_verification(payload, on(today, treatment))
 
 
 def _rules(validation: Validation) -> list[str]:
@@ -44,9 +44,7 @@ def test_prc_must_rules_fail_for_the_verifier_and_the_issuer(
 ) -> None:
     payload = with_body(PRC, **changes)
     late = dt.date(2026, 6, 1)
-    assert rule in _rules(
-        validate_for_verification(payload, today=late, treatment_date=dt.date(2025, 3, 12))
-    )
+    assert rule in _rules(validate_for_verification(payload, on(late, dt.date(2025, 3, 12))))
     issued = validate_for_issuance(payload)
     assert rule in _rules(issued) and all(
         f.code == "qr.rule" for f in issued.errors if f.rule == rule

@@ -11,7 +11,7 @@ import pytest
 import segno
 from PIL import Image
 
-from verifier import Outcome
+from verifier import Outcome, VerificationTime
 from verifier.inputs import verify_qr_image, verify_qr_pdf
 from verifier.pdf import check_printed_data, visible_text
 from verifier.qr import (
@@ -42,7 +42,7 @@ def codes(report: Any) -> dict[str, str]:
 
 
 def verify_pdf(pdf: bytes, resolver: Any, **kwargs: Any) -> Any:
-    return verify_qr_pdf(pdf, resolver=resolver, today=TODAY, now=NOW, **kwargs)
+    return verify_qr_pdf(pdf, resolver=resolver, time=VerificationTime(NOW, TODAY), **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +67,10 @@ def test_a_signed_pdf_verifies_with_every_check(
     json.dumps(report.to_dict())  # the details stay JSON-serialisable
     steps = {
         s["step"]: s["result"]
-        for s in report_to_eessi_dict(report, prc_text, "v", None, NOW)["steps"]
+        for s in report_to_eessi_dict(report, prc_text, "v", VerificationTime(NOW, TODAY))["steps"]
     }
     assert steps["qr_found"] == steps["pdf_signature"] == steps["pdf_printed_data"] == "PASSED"
-    assert report_to_pdf(report, prc_text, "v", None, NOW).startswith(b"%PDF-")
+    assert report_to_pdf(report, prc_text, "v", VerificationTime(NOW, TODAY)).startswith(b"%PDF-")
 
 
 def test_the_signer_certificate_itself_can_be_the_trust_root(
@@ -180,18 +180,22 @@ def test_images(prc_text: str, resolver: TrustedCertificates, qr_issuer: QrIssue
         canvas.save(buffer, format="PNG")
         return buffer.getvalue()
 
-    report = verify_qr_image(png(prc_text), resolver=resolver, today=TODAY, now=NOW)
+    report = verify_qr_image(png(prc_text), resolver=resolver, time=VerificationTime(NOW, TODAY))
     assert report.valid and report.checks[0].code == "scan.qr"
     ssh = qr_issuer.issue(sample(CIVICRED_SSH_SID))
-    both = verify_qr_image(png("HELLO WORLD", ssh), resolver=resolver, today=TODAY, now=NOW)
+    both = verify_qr_image(
+        png("HELLO WORLD", ssh), resolver=resolver, time=VerificationTime(NOW, TODAY)
+    )
     assert codes(both)["scan.qr"] == "warning" and both.details["qr_text"] == ssh
     assert codes(both)["revocation"] == "undetermined"  # no status list given: required by default
     blank = Image.new("RGB", (200, 200), "white")
     assert (
-        codes(verify_qr_image(blank, resolver=resolver, today=TODAY, now=NOW))["scan.qr"]
+        codes(verify_qr_image(blank, resolver=resolver, time=VerificationTime(NOW, TODAY)))[
+            "scan.qr"
+        ]
         == "failed"
     )
-    garbage = verify_qr_image(b"\x00garbage", resolver=resolver, today=TODAY, now=NOW)
+    garbage = verify_qr_image(b"\x00garbage", resolver=resolver, time=VerificationTime(NOW, TODAY))
     assert garbage.outcome is Outcome.INVALID and garbage.checks[0].code == "scan.image"
 
 
@@ -253,7 +257,10 @@ def test_issuer_documents_verify_end_to_end() -> None:
         pytest.skip(str(exc))
     resolver = TrustedCertificates([pki.signer.certificate_chain[0]])
     report = verify_qr_pdf(
-        rendered.pdf_bytes, resolver=resolver, today=now.date(), now=now, pdf_trust_roots=[pki.root]
+        rendered.pdf_bytes,
+        resolver=resolver,
+        time=VerificationTime(now, now.date()),
+        pdf_trust_roots=[pki.root],
     )
     assert report.outcome is Outcome.VALID, report.to_json()
     results = codes(report)

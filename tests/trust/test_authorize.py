@@ -8,7 +8,7 @@ import pytest
 
 from verifier import CheckResult, UntrustedIssuer
 from verifier.trust import (
-    QrDocumentResolver,
+    TrustListDocumentResolver,
     TrustSnapshot,
     kid_for,
     x5t_s256,
@@ -141,7 +141,7 @@ def test_list_signers(snapshot: TrustSnapshot, world: World) -> None:
 
 # -- QR documents: kid + ic + ii (DOMAIN §1.8 step 4) ----------------------------------------
 def test_qr_resolver(snapshot: TrustSnapshot, world: World) -> None:
-    resolver = QrDocumentResolver(snapshot)
+    resolver = TrustListDocumentResolver(snapshot)
     kid = kid_for(world.certs["new"], "EESSI")
     found = resolver.resolve_document(kid, "BE", "0120", PRC, date(2027, 3, 1))
     assert found.key.public_numbers() == world.certs["new"].public_key().public_numbers()  # type: ignore[union-attr]
@@ -171,7 +171,7 @@ def test_qr_resolver_refuses(
     snapshot: TrustSnapshot, world: World, name: str, framework: str, ii: str, day: date, code: str
 ) -> None:
     with pytest.raises(UntrustedIssuer) as exc:
-        QrDocumentResolver(snapshot).resolve_document(
+        TrustListDocumentResolver(snapshot).resolve_document(
             kid_for(world.certs[name], framework), "BE", ii, PRC, day
         )
     assert exc.value.code == code
@@ -180,5 +180,7 @@ def test_qr_resolver_refuses(
 @pytest.mark.parametrize("kid", ["EESSI:jkt:" + "A" * 43, "EESSI:x5t#S256:" + "A" * 43, "x", ""])
 def test_qr_resolver_unknown_kids(snapshot: TrustSnapshot, kid: str) -> None:
     with pytest.raises(UntrustedIssuer) as exc:
-        QrDocumentResolver(snapshot).resolve_document(kid, "BE", "0120", PRC, date(2027, 3, 1))
+        TrustListDocumentResolver(snapshot).resolve_document(
+            kid, "BE", "0120", PRC, date(2027, 3, 1)
+        )
     assert exc.value.code == "trust.unknown_kid"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from verifier import Outcome
-from verifier._offline import OfflineVerifier
+from verifier import OfflineVerifier, Outcome, VerificationTime
 from verifier.sdjwt import VerificationPolicy, issue_sd_jwt_vc
 from verifier.status import (
     STATUS_LIST_CWT_MEDIA_TYPE,
@@ -76,8 +75,14 @@ def _credential(world: World, idx: int) -> str:
     ).compact
 
 
+def _at(now: datetime) -> VerificationTime:
+    return VerificationTime.at(now, timezone=UTC)
+
+
 def _verify(world: World, bundle: str, credential: str, *, now=NOW, pinned: bool = True):  # type: ignore[no-untyped-def]
-    offline = OfflineVerifier.from_bundle(bundle, root=world.pki.root if pinned else None, now=now)
+    offline = OfflineVerifier.from_bundle(
+        bundle, root=world.pki.root if pinned else None, time=_at(now)
+    )
     return offline.verify_sd_jwt(credential, VerificationPolicy.at(now))
 
 
@@ -155,7 +160,7 @@ def test_each_list_is_verified_once_per_verifier(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A verifier checking many credentials verifies and inflates each list only once."""
-    offline = OfflineVerifier.from_bundle(_bundle(world), root=world.pki.root, now=NOW)
+    offline = OfflineVerifier.from_bundle(_bundle(world), root=world.pki.root, time=_at(NOW))
     calls = []
     original = OfflineVerifier._decode
 

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from verifier import CheckResult
+from verifier import CheckResult, codes
 from verifier.trust import (
-    ROLLBACK_CODE,
     Bundle,
     SequenceWatermark,
     build_bundle,
@@ -54,7 +53,7 @@ def test_rule(
     result: CheckResult,
 ) -> None:
     check = rollback_check(_bundle(world, sequence, trust_list), seen)
-    assert (check.code, check.result) == (ROLLBACK_CODE, result)
+    assert (check.code, check.result) == (codes.TRUST_ROLLBACK, result)
 
 
 def test_message_names_both_numbers(world: World) -> None:

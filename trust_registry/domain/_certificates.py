@@ -37,7 +37,7 @@ from trust_registry.domain._rows import get_issuer_row
 from trust_registry.domain._views import CertificateView, certificate_view, names_of
 from trust_registry.pki import CertificateAuthority
 from trust_registry.storage import CertificateRow, Database
-from verifier._errors import VerificationError
+from verifier import VerificationError
 from verifier.trust import CertificateUse, dump_der, load_certificate, validate_chain, x5t_s256
 
 _ALLOWED = {

@@ -9,7 +9,7 @@ from typing import Any
 from cryptography import x509
 
 from trust_registry.domain._errors import BadRequest
-from verifier._errors import AlgorithmNotAllowed, MalformedInput
+from verifier import AlgorithmNotAllowed, MalformedInput
 from verifier.jose import PublicKey, algorithm_for_key, public_key_from_jwk
 
 MAX_CSR_BYTES = 16 * 1024

@@ -23,7 +23,7 @@ from trust_registry.domain._errors import BadRequest, Conflict, InvalidInput
 from trust_registry.domain._journal import Clock, record
 from trust_registry.domain._rows import get_issuer_row
 from trust_registry.storage import CertificateRow, Database, IssuerListRow
-from verifier._errors import VerificationError
+from verifier import VerificationError
 from verifier.jose import CREDENTIAL_ALGORITHMS, CompactJws, PublicKey
 from verifier.status import (
     STATUS_LIST_CWT_MEDIA_TYPE,

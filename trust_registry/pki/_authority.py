@@ -19,7 +19,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from verifier._errors import KeyStoreError
+from verifier import KeyStoreError
 from verifier.jose import PrivateKey, PublicKey
 from verifier.signing import (
     LocalSigner,

@@ -27,13 +27,13 @@ from typing import Any
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import VerificationError
 from verifier.cli._common import CliError, read_file, write_atomically
 from verifier.trust import Bundle, SequenceWatermark, dump_pem, load_pem_certificates, x5t_s256
 
 CONFIG_ENV = "CIVICRED_CONFIG_DIR"
 INDEX_FORMAT = "civicred-pins/1"
-PIN_MISMATCH_CODE = "trust.pin_mismatch"
 _FINGERPRINT = re.compile(r"[A-Za-z0-9_-]{43}")  # x5t#S256: also a safe file name
 
 
@@ -81,7 +81,7 @@ class PinMismatch(CliError):
 
     def __init__(self, pin: Pin, offered: str, exit_code: int) -> None:
         super().__init__(
-            f"[{PIN_MISMATCH_CODE}] THE REGISTRY ROOT HAS CHANGED for {pin.iss}: pinned "
+            f"[{codes.TRUST_PIN_MISMATCH}] THE REGISTRY ROOT HAS CHANGED for {pin.iss}: pinned "
             f"{pin.fingerprint} on {pin.pinned_at}, offered {offered}. Someone may be "
             "impersonating the registry. If the registry really changed its root, check the new "
             "fingerprint with its operator, then: civicred bundle pin --replace --root NEW.pem "

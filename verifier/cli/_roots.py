@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import VerificationError
 from verifier._report import Check
 from verifier.cli._args import ROOT_ENV
@@ -90,7 +91,7 @@ def verify_bundle(
             token, root=None if anchor is None else anchor.root, now=now, policy=policy
         )
     except VerificationError as exc:
-        if exc.code == "trust.root_mismatch" and anchor is not None and anchor.pin is not None:
+        if exc.code == codes.TRUST_ROOT_MISMATCH and anchor is not None and anchor.pin is not None:
             offered = x5t_s256(peek_bundle(token).root)
             raise PinMismatch(anchor.pin, offered, failure_exit) from None
         raise CliError(

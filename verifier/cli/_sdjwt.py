@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,11 @@ def present_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def sdjwt_policy(args: argparse.Namespace) -> VerificationPolicy:
+def sdjwt_policy(args: argparse.Namespace, now: datetime) -> VerificationPolicy:
+    """The policy of ``--require-kb``, ``--nonce``, ``--aud``, ``--legacy-typ``, ``--plain``, at
+    the command's one ``now``."""
     return VerificationPolicy.at(
-        parse_now(args.now),
+        now,
         require_key_binding=bool(args.require_kb or args.nonce),
         expected_nonce=args.nonce,
         expected_aud=args.aud,
@@ -90,7 +93,8 @@ def sdjwt_policy(args: argparse.Namespace) -> VerificationPolicy:
 def verify(args: argparse.Namespace) -> int:
     if not args.issuer_jwks:
         raise CliError("--issuer-jwks is required")
+    policy = sdjwt_policy(args, parse_now(args.now))
     report = verify_sd_jwt(
-        read_input(args.file), policy=sdjwt_policy(args), resolver=jwks_resolver(args.issuer_jwks)
+        read_input(args.file), policy=policy, resolver=jwks_resolver(args.issuer_jwks)
     )
     return print_report(report, as_json=args.json)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 
+from verifier import OfflineVerifier, VerificationReport, VerificationTime
 from verifier._errors import VerificationError
-from verifier._offline import OfflineVerifier
-from verifier._report import VerificationReport
 from verifier.cli._common import EXIT_USAGE, CliError, read_file
 from verifier.cli._pins import PinStore
 from verifier.cli._roots import (
@@ -45,10 +43,10 @@ class TrustSources:
     jwks: JwksResolver | None = None
 
 
-def trust_sources(args: argparse.Namespace, now: datetime) -> TrustSources:
+def trust_sources(args: argparse.Namespace, time: VerificationTime) -> TrustSources:
     sources = TrustSources()
     if args.bundle:
-        _load_bundle(args, now, sources)
+        _load_bundle(args, time, sources)
     if args.trust_cert:
         sources.certificates = [c for path in args.trust_cert for c in _trust_cert(path)]
         try:
@@ -68,7 +66,8 @@ def jwks_resolver(path: str) -> JwksResolver:
         raise CliError(exc.message) from None
 
 
-def _load_bundle(args: argparse.Namespace, now: datetime, sources: TrustSources) -> None:
+def _load_bundle(args: argparse.Namespace, time: VerificationTime, sources: TrustSources) -> None:
+    now = time.now
     where = f"the bundle {args.bundle}"
     token = bundle_text(read_file(args.bundle, "the bundle"), where)
     identity = identify(token, where, exit_code=EXIT_USAGE)
@@ -78,14 +77,11 @@ def _load_bundle(args: argparse.Namespace, now: datetime, sources: TrustSources)
     if bundle.pinned:
         rollback = check_rollback(store, bundle)
         if not rollback.ok:  # superseded data answers nothing: every input gets this report
-            refused = OfflineVerifier(bundle.with_check(rollback), now)
-            sources.refusal = VerificationReport.from_checks(
-                refused.trust_checks(), details=refused.details()
-            )
+            sources.refusal = OfflineVerifier(bundle.with_check(rollback), time).refusal()
             return
         bundle = bundle.with_check(rollback)
         remember(store, bundle, now=now)
-    sources.offline = OfflineVerifier(bundle, now)
+    sources.offline = OfflineVerifier(bundle, time)
 
 
 def _trust_cert(path: str) -> list[x509.Certificate]:

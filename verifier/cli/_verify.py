@@ -4,7 +4,8 @@ Kinds: SD-JWT / SD-JWT+KB (compact or JSON), QR text (Base45(zlib(JWS))), a PNG/
 scan of a QR, a PDF (QR found by rendering the page; PAdES seal and printed data checked). Trust is
 read once for all inputs (``_trust_sources``). One input prints its report as before (human, or
 ``--json``); several inputs, or ``--jsonl``, print JSON Lines, one object per input, and one exit
-code sums them up (:func:`summarise_exits`). ``--date`` is the treatment/visit date.
+code sums them up (:func:`summarise_exits`). The verification time is read once: ``--now`` (else
+the clock), the local calendar date of that instant, and ``--date`` (the treatment/visit date).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verifier._report import VerificationReport
+from verifier._time import VerificationTime
 from verifier.cli._common import (
     EXIT_BY_OUTCOME,
     EXIT_USAGE,
@@ -37,12 +39,13 @@ def verify(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     if args.report is not None:
         _check_report_target(args.report)
-    treatment = _treatment_date(args.date)
+    # Business dates are local dates (EHIC PDF QR PoC v0.5 §1.2, §2.2): this machine's, at `now`.
+    time = VerificationTime(now, now.astimezone().date(), _treatment_date(args.date))
     inputs = collect(args.inputs)
     first, second = next(inputs), next(inputs, None)
     if args.report is not None and second is not None:
         raise CliError("--report writes one report: give exactly one input")
-    run = _Run(args, trust_sources(args, now), now, treatment)
+    run = _Run(args, trust_sources(args, time), time)
     if second is None and not args.jsonl:  # one input: its report as before, errors as usage
         return print_report(run.answer(first), as_json=args.json)
     rest = itertools.chain([first], [] if second is None else [second], inputs)
@@ -55,12 +58,7 @@ class _Run:
 
     args: argparse.Namespace
     trust: TrustSources
-    now: dt.datetime
-    treatment: dt.date | None
-
-    @property
-    def today(self) -> dt.date:
-        return self.now.astimezone().date()  # business dates are local dates (v0.5 §2.2)
+    time: VerificationTime
 
     def print_line(self, item: Input) -> int:
         """One JSON Lines record: the report with the input's name, or the usage error."""
@@ -84,7 +82,7 @@ class _Run:
             report = self._document(kind, item.data)
             if self.args.report is not None:
                 qr_text = item.data if kind is InputKind.QR_TEXT else None
-                _write_report(self.args, report, qr_text, self.treatment, self.now)
+                _write_report(self.args, report, qr_text, self.time)
             return report
         raise CliError(
             "unrecognised input: expected an SD-JWT, QR text (Base45), a PNG/JPEG image or a PDF"
@@ -95,21 +93,20 @@ class _Run:
         from verifier.cli._sdjwt import sdjwt_policy  # SD-JWT inputs only (start-up time)
         from verifier.sdjwt import verify_sd_jwt
 
+        policy = sdjwt_policy(self.args, self.time.now)
         if self.trust.offline is not None:
-            return self.trust.offline.verify_sd_jwt(text, sdjwt_policy(self.args))
+            return self.trust.offline.verify_sd_jwt(text, policy)
         if self.trust.jwks is not None:
-            return verify_sd_jwt(text, policy=sdjwt_policy(self.args), resolver=self.trust.jwks)
+            return verify_sd_jwt(text, policy=policy, resolver=self.trust.jwks)
         raise CliError("an SD-JWT needs trust: pass --bundle (or --issuer-jwks)")
 
     def _document(self, kind: InputKind, data: bytes) -> VerificationReport:
         if self.trust.offline is not None:
-            return self.trust.offline.verify_document(
-                data, kind, today=self.today, treatment_date=self.treatment
-            )
+            return self.trust.offline.verify_document(data, kind)
         if self.trust.trusted is not None:
             return verify_document_input(
-                data, kind, resolver=self.trust.trusted, today=self.today, now=self.now,
-                treatment_date=self.treatment, pdf_trust_roots=self.trust.certificates,
+                data, kind, resolver=self.trust.trusted, time=self.time,
+                pdf_trust_roots=self.trust.certificates,
             )  # fmt: skip
         raise CliError("a signed document needs trust: pass --bundle (or --trust-cert PEM)")
 
@@ -135,8 +132,7 @@ def _write_report(
     args: argparse.Namespace,
     report: VerificationReport,
     qr_text: bytes | None,
-    treatment: dt.date | None,
-    now: dt.datetime,
+    time: VerificationTime,
 ) -> None:
     """The EHIC PDF QR PoC v0.5 §7 export: the QR, verifier id, dates, per-step results."""
     text = (
@@ -149,9 +145,9 @@ def _write_report(
         if path.suffix.lower() == ".pdf":
             from verifier.qr import report_to_pdf
 
-            path.write_bytes(report_to_pdf(report, text, args.verifier_id, treatment, now))
+            path.write_bytes(report_to_pdf(report, text, args.verifier_id, time))
         else:
-            export = report_to_eessi_json(report, text, args.verifier_id, treatment, now)
+            export = report_to_eessi_json(report, text, args.verifier_id, time)
             path.write_text(export + "\n")
     except OSError as exc:
         raise CliError(f"cannot write --report {path}: {exc.strerror or exc}", EXIT_USAGE) from None

@@ -23,6 +23,7 @@ from typing import Any
 
 import cbor2
 
+from verifier import codes
 from verifier._errors import MalformedInput
 
 #: Default upper bound on an encoded CBOR item (bytes); callers pass their own for large tokens.
@@ -55,7 +56,9 @@ class _Scanner:
         self.what = what
 
     def fail(self, reason: str) -> MalformedInput:
-        return MalformedInput(f"{self.what} is not well-formed CBOR ({reason})", code="input.cbor")
+        return MalformedInput(
+            f"{self.what} is not well-formed CBOR ({reason})", code=codes.INPUT_CBOR
+        )
 
     def head(self, pos: int) -> tuple[int, int, int, int, bool]:
         """(major type, additional info, argument, next position, argument in preferred form)."""
@@ -81,7 +84,7 @@ class _Scanner:
     def item(self, pos: int, depth: int) -> int:
         """The position just after the data item starting at ``pos``."""
         if depth > self.max_depth:
-            raise MalformedInput(f"{self.what} is nested too deeply", code="input.depth")
+            raise MalformedInput(f"{self.what} is nested too deeply", code=codes.INPUT_DEPTH)
         major, info, arg, pos, _ = self.head(pos)
         if major == 7:
             if info == 31:
@@ -155,19 +158,22 @@ def loads_cbor(
 ) -> Any:
     """Decode exactly one well-formed CBOR data item of at most ``max_size`` bytes."""
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise MalformedInput(f"{what} is not bytes", code="input.cbor")
+        raise MalformedInput(f"{what} is not bytes", code=codes.INPUT_CBOR)
     data = bytes(data)
     if len(data) > max_size:
-        raise MalformedInput(f"{what} exceeds {max_size} bytes", code="input.size")
+        raise MalformedInput(f"{what} exceeds {max_size} bytes", code=codes.INPUT_SIZE)
     end = _Scanner(data, max_depth, what).item(0, 0)
     if end != len(data):
         raise MalformedInput(
-            f"{what} has {len(data) - end} trailing byte(s) after the CBOR item", code="input.cbor"
+            f"{what} has {len(data) - end} trailing byte(s) after the CBOR item",
+            code=codes.INPUT_CBOR,
         )
     try:
         return cbor2.loads(data)
     except _DECODE_ERRORS as exc:
-        raise MalformedInput(f"{what} could not be decoded ({exc})", code="input.cbor") from None
+        raise MalformedInput(
+            f"{what} could not be decoded ({exc})", code=codes.INPUT_CBOR
+        ) from None
 
 
 def dumps_cbor(value: Any) -> bytes:
@@ -175,13 +181,13 @@ def dumps_cbor(value: Any) -> bytes:
     return cbor2.dumps(value)
 
 
-def as_map(value: object, *, what: str, code: str = "input.cbor") -> Mapping[Any, Any]:
+def as_map(value: object, *, what: str, code: str = codes.INPUT_CBOR) -> Mapping[Any, Any]:
     if not isinstance(value, Mapping):
         raise MalformedInput(f"{what} is not a CBOR map", code=code)
     return value
 
 
-def as_array(value: object, *, what: str, code: str = "input.cbor") -> Sequence[Any]:
+def as_array(value: object, *, what: str, code: str = codes.INPUT_CBOR) -> Sequence[Any]:
     # cbor2 5.x: list; cbor2 6.x: tuple for arrays nested in tags or used immutably.
     if not isinstance(value, list | tuple):
         raise MalformedInput(f"{what} is not a CBOR array", code=code)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.cose._cbor import DEFAULT_MAX_CBOR_BYTES, as_map, dumps_cbor, loads_cbor
 
@@ -28,7 +29,7 @@ class CwtClaim:
     STATUS: Final = 65535
 
 
-def numeric_date(value: object, *, what: str, code: str = "input.cwt") -> int | float:
+def numeric_date(value: object, *, what: str, code: str = codes.INPUT_CWT) -> int | float:
     """A NumericDate (RFC 8392 §2): an int or a finite float; tag 1 MUST be omitted."""
     if type(value) is int:
         return value
@@ -40,7 +41,7 @@ def numeric_date(value: object, *, what: str, code: str = "input.cwt") -> int | 
 def _optional_text(claims: Mapping[Any, Any], key: int, name: str) -> str | None:
     value = claims.get(key)
     if value is not None and not isinstance(value, str):  # StringOrURI is a text string (§3.1)
-        raise MalformedInput(f"CWT claim {name} ({key}) is not a text string", code="input.cwt")
+        raise MalformedInput(f"CWT claim {name} ({key}) is not a text string", code=codes.INPUT_CWT)
     return value
 
 
@@ -64,13 +65,13 @@ class CwtClaims:
 
     @classmethod
     def from_mapping(cls, value: object) -> CwtClaims:
-        claims = as_map(value, what="CWT claims set", code="input.cwt")
+        claims = as_map(value, what="CWT claims set", code=codes.INPUT_CWT)
         for key in claims:  # RFC 8392 §3: a claim key is an integer or a text string
             if type(key) is not int and not isinstance(key, str):
-                raise MalformedInput("a CWT claim key is not int or text", code="input.cwt")
+                raise MalformedInput("a CWT claim key is not int or text", code=codes.INPUT_CWT)
         cti = claims.get(CwtClaim.CTI)
         if cti is not None and not isinstance(cti, bytes):
-            raise MalformedInput("CWT claim cti (7) is not a byte string", code="input.cwt")
+            raise MalformedInput("CWT claim cti (7) is not a byte string", code=codes.INPUT_CWT)
         return cls(
             iss=_optional_text(claims, CwtClaim.ISS, "iss"),
             sub=_optional_text(claims, CwtClaim.SUB, "sub"),

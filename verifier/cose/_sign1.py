@@ -19,6 +19,7 @@ from typing import Any, Final, Protocol
 
 import cbor2
 
+from verifier import codes
 from verifier._errors import AlgorithmNotAllowed, MalformedInput, SignatureInvalid
 from verifier.cose._cbor import DEFAULT_MAX_CBOR_BYTES, as_array, as_map, dumps_cbor, loads_cbor
 from verifier.jose import Algorithm, AlgorithmPolicy, PublicKey
@@ -57,10 +58,12 @@ def sig_structure1(protected: bytes, payload: bytes, external_aad: bytes = b"") 
 
 
 def _labels(value: object, *, what: str) -> Mapping[Any, Any]:
-    header = as_map(value, what=what, code="cose.header")
+    header = as_map(value, what=what, code=codes.COSE_HEADER)
     for label in header:  # RFC 9052 §3: label = int / tstr
         if type(label) is not int and not isinstance(label, str):
-            raise MalformedInput(f"{what} has a label that is not int or text", code="cose.header")
+            raise MalformedInput(
+                f"{what} has a label that is not int or text", code=codes.COSE_HEADER
+            )
     return MappingProxyType(dict(header))
 
 
@@ -85,25 +88,31 @@ class CoseSign1:
         if tagged:
             if value.tag != COSE_SIGN1_TAG:
                 raise MalformedInput(
-                    f"CBOR tag {value.tag} is not COSE_Sign1 (18)", code="cose.tag"
+                    f"CBOR tag {value.tag} is not COSE_Sign1 (18)", code=codes.COSE_TAG
                 )
             value = value.value
         elif not allow_untagged:
-            raise MalformedInput("an untagged COSE message is not accepted here", code="cose.tag")
-        parts = as_array(value, what="COSE_Sign1", code="cose.format")
+            raise MalformedInput(
+                "an untagged COSE message is not accepted here", code=codes.COSE_TAG
+            )
+        parts = as_array(value, what="COSE_Sign1", code=codes.COSE_FORMAT)
         if len(parts) != 4:
-            raise MalformedInput("COSE_Sign1 is not an array of four items", code="cose.format")
+            raise MalformedInput("COSE_Sign1 is not an array of four items", code=codes.COSE_FORMAT)
         protected_bytes, unprotected, payload, signature = parts
         if not isinstance(protected_bytes, bytes):  # §3: the protected bucket is bstr-wrapped
-            raise MalformedInput("the protected header is not a byte string", code="cose.header")
+            raise MalformedInput(
+                "the protected header is not a byte string", code=codes.COSE_HEADER
+            )
         # §3: a zero-length bstr stands for the empty map.
         protected: object = {}
         if protected_bytes:
             protected = loads_cbor(protected_bytes, max_size=max_size, what="protected header")
         if payload is None:
-            raise MalformedInput("detached COSE payloads are not supported", code="cose.format")
+            raise MalformedInput("detached COSE payloads are not supported", code=codes.COSE_FORMAT)
         if not isinstance(payload, bytes) or not isinstance(signature, bytes):
-            raise MalformedInput("payload and signature must be byte strings", code="cose.format")
+            raise MalformedInput(
+                "payload and signature must be byte strings", code=codes.COSE_FORMAT
+            )
         message = cls(
             protected=_labels(protected, what="protected header"),
             protected_bytes=protected_bytes,
@@ -117,16 +126,16 @@ class CoseSign1:
 
     def _check_crit(self) -> None:
         if HeaderParameter.CRIT in self.unprotected:  # §3.1: crit MUST be integrity protected
-            raise MalformedInput("crit must be in the protected header", code="cose.crit")
+            raise MalformedInput("crit must be in the protected header", code=codes.COSE_CRIT)
         if HeaderParameter.CRIT not in self.protected:
             return
         crit = self.protected[HeaderParameter.CRIT]
         if not isinstance(crit, list | tuple) or not crit:  # §3.1: array of at least one label
-            raise MalformedInput("crit is not a non-empty array", code="cose.crit")
+            raise MalformedInput("crit is not a non-empty array", code=codes.COSE_CRIT)
         unknown = [label for label in crit if label not in _UNDERSTOOD]
         if unknown:
             raise MalformedInput(
-                f"critical header(s) not understood: {unknown!r}", code="cose.crit"
+                f"critical header(s) not understood: {unknown!r}", code=codes.COSE_CRIT
             )
 
     def header(self, label: int | str) -> Any:
@@ -140,18 +149,18 @@ class CoseSign1:
         """The key identifier hint (label 4, a bstr per RFC 9052 §3.1); never a trust decision."""
         kid = self.header(HeaderParameter.KID)
         if kid is not None and not isinstance(kid, bytes):
-            raise MalformedInput("kid is not a byte string", code="cose.header")
+            raise MalformedInput("kid is not a byte string", code=codes.COSE_HEADER)
         return kid
 
     def algorithm(self, policy: AlgorithmPolicy) -> Algorithm:
         # RFC 9052 §3.1: alg "MUST be authenticated where the ability to do so exists" -- for a
         # COSE_Sign1 it does, so an alg only in the unprotected bucket is refused.
         if HeaderParameter.ALG not in self.protected:
-            raise AlgorithmNotAllowed("alg is not in the protected header", code="cose.alg")
+            raise AlgorithmNotAllowed("alg is not in the protected header", code=codes.COSE_ALG)
         try:
             return policy.get_cose(self.protected[HeaderParameter.ALG])
         except AlgorithmNotAllowed as exc:
-            raise AlgorithmNotAllowed(exc.message, code="cose.alg") from None
+            raise AlgorithmNotAllowed(exc.message, code=codes.COSE_ALG) from None
 
     def to_be_signed(self, external_aad: bytes = b"") -> bytes:
         # §4.4: "If there are no protected attributes, a zero-length byte string is used", also
@@ -167,10 +176,10 @@ class CoseSign1:
         if not algorithm.matches(key):
             raise SignatureInvalid(
                 f"the trusted key is not a {algorithm.name} key (algorithm confusion refused)",
-                code="cose.alg",
+                code=codes.COSE_ALG,
             )
         if not algorithm.verify(key, self.signature, self.to_be_signed(external_aad)):
-            raise SignatureInvalid("the COSE signature does not verify", code="cose.signature")
+            raise SignatureInvalid("the COSE signature does not verify", code=codes.COSE_SIGNATURE)
         return algorithm
 
     def encode(self) -> bytes:

@@ -10,18 +10,14 @@ cheap: the image and PDF libraries are imported when an image or a PDF is verifi
 
 from verifier.inputs._detect import InputKind, ambiguity, detect_input
 from verifier.inputs._verify import (
-    AMBIGUOUS_CODE,
     DOCUMENT_KINDS,
-    SCAN_CODE,
     verify_document_input,
     verify_qr_image,
     verify_qr_pdf,
 )
 
 __all__ = [
-    "AMBIGUOUS_CODE",
     "DOCUMENT_KINDS",
-    "SCAN_CODE",
     "InputKind",
     "ambiguity",
     "detect_input",

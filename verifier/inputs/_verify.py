@@ -9,19 +9,18 @@ Never raises on bad input: a file that cannot be read is a failed check.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import VerificationError
 from verifier._report import Check, CheckResult, VerificationReport, failed, passed
+from verifier._time import VerificationTime
 from verifier.inputs._detect import InputKind, ambiguity
 from verifier.pdf import (
-    PRINTED_DATA_CODE,
-    SIGNATURE_CODE,
     PadesSignature,
     check_printed_data,
     inspect_pades,
@@ -57,9 +56,7 @@ from verifier.scan import (
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-SCAN_CODE = "scan.qr"
 MAX_TEXT_PAGES = 4  # pages whose visible text is compared with the signed data
-AMBIGUOUS_CODE = "input.ambiguous"
 
 
 def _pick(texts: Sequence[str]) -> tuple[str, Check]:
@@ -73,9 +70,9 @@ def _pick(texts: Sequence[str]) -> tuple[str, Check]:
         usable.append(text)
     chosen = (usable or list(texts))[0]
     if len(texts) == 1:
-        return chosen, passed(SCAN_CODE, "one QR code found")
+        return chosen, passed(codes.SCAN_QR, "one QR code found")
     return chosen, Check(
-        SCAN_CODE,
+        codes.SCAN_QR,
         CheckResult.WARNING,
         f"{len(texts)} different QR codes found; verified the first signed document",
     )
@@ -100,9 +97,7 @@ def verify_qr_image(
     source: str | Path | bytes | bytearray | Image,
     *,
     resolver: QrDocumentResolver,
-    today: dt.date,
-    now: dt.datetime,
-    treatment_date: dt.date | None = None,
+    time: VerificationTime,
     revocation: RevocationChecker | None = None,
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     decoders: Sequence[QrDecoder] | None = None,
@@ -113,16 +108,13 @@ def verify_qr_image(
         if isinstance(source, str | Path):
             source = read_image_bytes(source)
         if isinstance(source, bytes | bytearray) and (why := ambiguity(bytes(source))):
-            return _scan_failure(failed(AMBIGUOUS_CODE, why))
+            return _scan_failure(failed(codes.INPUT_AMBIGUOUS, why))
         texts = decode_image(source, decoders=decoders)
     except ScanError as exc:
         return _scan_failure(_scan_check(exc))
     if not texts:
-        return _scan_failure(failed(SCAN_CODE, "no QR code found in the image"))
-    return _verify_found(
-        texts, resolver=resolver, today=today, now=now, treatment_date=treatment_date,
-        revocation=revocation, policy=policy,
-    )  # fmt: skip
+        return _scan_failure(failed(codes.SCAN_QR, "no QR code found in the image"))
+    return _verify_found(texts, resolver=resolver, time=time, revocation=revocation, policy=policy)
 
 
 def _verify_found(
@@ -141,18 +133,21 @@ def _verify_found(
 
 
 def _pades(
-    data: bytes, policy: QrVerificationPolicy, roots: Sequence[x509.Certificate], now: dt.datetime
+    data: bytes,
+    policy: QrVerificationPolicy,
+    roots: Sequence[x509.Certificate],
+    time: VerificationTime,
 ) -> tuple[list[Check], list[PadesSignature]]:
     if policy.pades == "ignore":
         return [], []
     try:
-        signatures = inspect_pades(data, trust_roots=roots, now=now)
+        signatures = inspect_pades(data, trust_roots=roots, now=time.now)
     except Exception as exc:  # pyHanko missing, or a PDF structure it cannot parse
         # Not analysable is not "unsigned": the seal may be there, so no verdict either way.
         why = exc.message if isinstance(exc, VerificationError) else type(exc).__name__
         return [
             Check(
-                SIGNATURE_CODE,
+                codes.PDF_SIGNATURE,
                 CheckResult.UNDETERMINED,
                 f"the PDF signature cannot be analysed ({why})",
             )
@@ -164,7 +159,7 @@ def _printed(pdf: PdfFile, document: QrDocument) -> list[Check]:
     try:
         text = visible_text(pdf, max_pages=MAX_TEXT_PAGES)
     except ScanError as exc:  # the text cannot be read: the comparison cannot be made
-        return [Check(PRINTED_DATA_CODE, CheckResult.UNDETERMINED, exc.message)]
+        return [Check(codes.PDF_PRINTED_DATA, CheckResult.UNDETERMINED, exc.message)]
     return [check_printed_data(text, document)]
 
 
@@ -172,9 +167,7 @@ def verify_qr_pdf(
     source: str | Path | bytes | bytearray,
     *,
     resolver: QrDocumentResolver,
-    today: dt.date,
-    now: dt.datetime,
-    treatment_date: dt.date | None = None,
+    time: VerificationTime,
     revocation: RevocationChecker | None = None,
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     pdf_trust_roots: Sequence[x509.Certificate] = (),
@@ -193,10 +186,10 @@ def verify_qr_pdf(
     except ScanError as exc:  # an image with a PDF appended has no header in the first KiB
         raw = bytes(source) if isinstance(source, bytes | bytearray) else b""
         why = ambiguity(raw)
-        return _scan_failure(failed(AMBIGUOUS_CODE, why) if why else _scan_check(exc))
+        return _scan_failure(failed(codes.INPUT_AMBIGUOUS, why) if why else _scan_check(exc))
     if why := ambiguity(data):
-        return _scan_failure(failed(AMBIGUOUS_CODE, why))
-    pdf_checks, signatures = _pades(data, policy, pdf_trust_roots, now)
+        return _scan_failure(failed(codes.INPUT_AMBIGUOUS, why))
+    pdf_checks, signatures = _pades(data, policy, pdf_trust_roots, time)
     pdf_details: dict[str, Any] = {"signatures": [s.to_dict() for s in signatures]}
     try:
         pdf = open_pdf(data)
@@ -211,7 +204,7 @@ def verify_qr_pdf(
             return _scan_failure(_scan_check(exc), pdf_checks)
         if not texts:
             return _scan_failure(
-                failed(SCAN_CODE, f"no QR code found on the first {max_pages} page(s)"),
+                failed(codes.SCAN_QR, f"no QR code found on the first {max_pages} page(s)"),
                 pdf_checks,
             )
         return _verify_found(
@@ -219,9 +212,7 @@ def verify_qr_pdf(
             after=pdf_checks,
             details={"pdf": pdf_details},
             resolver=resolver,
-            today=today,
-            now=now,
-            treatment_date=treatment_date,
+            time=time,
             revocation=revocation,
             policy=policy,
             extra_checks=(lambda doc: _printed(pdf, doc)) if policy.printed_data else None,
@@ -246,9 +237,7 @@ def verify_document_input(
     kind: InputKind,
     *,
     resolver: QrDocumentResolver,
-    today: dt.date,
-    now: dt.datetime,
-    treatment_date: dt.date | None = None,
+    time: VerificationTime,
     revocation: RevocationChecker | None = None,
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     pdf_trust_roots: Sequence[x509.Certificate] = (),
@@ -256,15 +245,13 @@ def verify_document_input(
     """A signed document as a verifier receives it: QR text, a photo or scan, or a PDF."""
     common: dict[str, Any] = {
         "resolver": resolver,
-        "today": today,
-        "now": now,
-        "treatment_date": treatment_date,
+        "time": time,
         "revocation": revocation,
         "policy": policy,
     }
     if kind is InputKind.AMBIGUOUS:
         why = ambiguity(data) or "the input is more than one type"
-        return _scan_failure(failed(AMBIGUOUS_CODE, why))
+        return _scan_failure(failed(codes.INPUT_AMBIGUOUS, why))
     if kind is InputKind.QR_TEXT:
         return verify_qr_document(data.decode("ascii", errors="replace").strip(), **common)
     if kind is InputKind.PDF:

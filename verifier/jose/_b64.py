@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import binascii
 
+from verifier import codes
 from verifier._errors import MalformedInput
 
 _TO_STANDARD = bytes.maketrans(b"-_", b"+/")
@@ -51,12 +52,12 @@ def b64url_decode(text: str, *, what: str = "value") -> bytes:
             data.translate(_TO_STANDARD) + _PADDING[len(data) % 4], strict_mode=True
         )
     except (AttributeError, UnicodeEncodeError, binascii.Error, ValueError):
-        raise MalformedInput(f"{what} is not unpadded base64url", code="input.base64") from None
+        raise MalformedInput(f"{what} is not unpadded base64url", code=codes.INPUT_BASE64) from None
     if data and data[-1] not in _CANONICAL_LAST[len(data) % 4]:
         raise MalformedInput(
             f"{what} is not canonical base64url: the pad bits of its last character are not "
             "zero (RFC 4648 §3.5)",
-            code="input.base64.canonical",
+            code=codes.INPUT_BASE64_CANONICAL,
         )
     return decoded
 
@@ -65,8 +66,8 @@ def b64_decode(text: str, *, what: str = "value") -> bytes:
     """Decode padded standard base64 (RFC 4648 §4), canonically: the ``x5c`` certificates
     (RFC 7515 §4.1.6: "base64-encoded (Section 4 of [RFC4648] -- not base64url-encoded)")."""
     if not isinstance(text, str) or len(text) % 4 or "-" in text or "_" in text:
-        raise MalformedInput(f"{what} is not padded standard base64", code="input.base64")
+        raise MalformedInput(f"{what} is not padded standard base64", code=codes.INPUT_BASE64)
     unpadded = text.rstrip("=")
     if len(text) - len(unpadded) > 2:
-        raise MalformedInput(f"{what} is not padded standard base64", code="input.base64")
+        raise MalformedInput(f"{what} is not padded standard base64", code=codes.INPUT_BASE64)
     return b64url_decode(unpadded.translate(_STANDARD_TO_URLSAFE), what=what)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 
 
@@ -31,16 +32,16 @@ def loads_json(data: bytes | str, *, what: str = "value") -> Any:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         value = _decoder.decode(text)
     except RecursionError:
-        raise MalformedInput(f"{what} is nested too deeply", code="input.depth") from None
+        raise MalformedInput(f"{what} is nested too deeply", code=codes.INPUT_DEPTH) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedInput(f"{what} is not valid JSON ({exc})", code="input.json") from None
+        raise MalformedInput(f"{what} is not valid JSON ({exc})", code=codes.INPUT_JSON) from None
     return value
 
 
 def loads_object(data: bytes | str, *, what: str = "value") -> dict[str, Any]:
     value = loads_json(data, what=what)
     if not isinstance(value, dict):
-        raise MalformedInput(f"{what} is not a JSON object", code="input.json")
+        raise MalformedInput(f"{what} is not a JSON object", code=codes.INPUT_JSON)
     return value
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, mldsa, rsa
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose._algorithms import (
     EC_CURVES,
@@ -41,16 +42,20 @@ _THUMBPRINT_MEMBERS = {
 def _member(jwk: Mapping[str, Any], name: str) -> bytes:
     value = jwk.get(name)
     if not isinstance(value, str):
-        raise MalformedInput(f"JWK member {name!r} is missing or not a string", code="input.jwk")
+        raise MalformedInput(
+            f"JWK member {name!r} is missing or not a string", code=codes.INPUT_JWK
+        )
     return b64url_decode(value, what=f"JWK member {name!r}")
 
 
 def public_key_from_jwk(jwk: object) -> PublicKey:
     """A public key from a JWK. A JWK carrying private members is refused (RFC 7800 cnf, OID4VCI)."""
     if not isinstance(jwk, Mapping):
-        raise MalformedInput("JWK is not a JSON object", code="input.jwk")
+        raise MalformedInput("JWK is not a JSON object", code=codes.INPUT_JWK)
     if _PRIVATE_MEMBERS & jwk.keys():
-        raise MalformedInput("a public JWK must not carry private key members", code="input.jwk")
+        raise MalformedInput(
+            "a public JWK must not carry private key members", code=codes.INPUT_JWK
+        )
     return _load(jwk, private=False)  # type: ignore[return-value]
 
 
@@ -66,12 +71,14 @@ def _load(jwk: Mapping[str, Any], *, private: bool) -> PublicKey | PrivateKey:
             if curve is None:  # RFC 7518 §3.4: ES256 is P-256, ES384 is P-384; nothing else
                 raise MalformedInput(
                     f"EC JWK curve {jwk.get('crv')!r} is not one the policy accepts",
-                    code="input.jwk",
+                    code=codes.INPUT_JWK,
                 )
             size = _coordinate_size(curve)
             x, y = _member(jwk, "x"), _member(jwk, "y")
             if len(x) != size or len(y) != size:
-                raise MalformedInput("EC JWK coordinates have the wrong length", code="input.jwk")
+                raise MalformedInput(
+                    "EC JWK coordinates have the wrong length", code=codes.INPUT_JWK
+                )
             if private:
                 d = int.from_bytes(_member(jwk, "d"), "big")
                 return ec.derive_private_key(d, curve)
@@ -106,8 +113,8 @@ def _load(jwk: Mapping[str, Any], *, private: bool) -> PublicKey | PrivateKey:
     except MalformedInput:
         raise
     except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedInput(f"JWK is not a valid key ({exc})", code="input.jwk") from None
-    raise MalformedInput(f"unsupported JWK key type {kty!r}", code="input.jwk")
+        raise MalformedInput(f"JWK is not a valid key ({exc})", code=codes.INPUT_JWK) from None
+    raise MalformedInput(f"unsupported JWK key type {kty!r}", code=codes.INPUT_JWK)
 
 
 def _coordinate_size(curve: ec.EllipticCurve) -> int:
@@ -119,7 +126,7 @@ def _policy_key_type(key: PublicKey | PrivateKey) -> str | None:
     cannot use has no JWK here (``input.jwk``)."""
     found = key_type(key)
     if found is None:
-        raise MalformedInput(f"no JWK for a {describe_key(key)} key", code="input.jwk")
+        raise MalformedInput(f"no JWK for a {describe_key(key)} key", code=codes.INPUT_JWK)
     return found[1]
 
 
@@ -170,7 +177,7 @@ def jwk_thumbprint(jwk: Mapping[str, Any]) -> str:
     """RFC 7638 JWK SHA-256 thumbprint, base64url: our ``kid`` for raw keys."""
     members = _THUMBPRINT_MEMBERS.get(str(jwk.get("kty")))
     if members is None:
-        raise MalformedInput(f"unsupported JWK key type {jwk.get('kty')!r}", code="input.jwk")
+        raise MalformedInput(f"unsupported JWK key type {jwk.get('kty')!r}", code=codes.INPUT_JWK)
     canonical = json.dumps({m: jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
     return b64url_encode(hashlib.sha256(canonical.encode("utf-8")).digest())
 
@@ -207,5 +214,5 @@ def public_members(jwk: Mapping[str, Any]) -> dict[str, Any]:
     """The RFC 7638 required members of a public JWK (what ``cnf.jwk`` needs), in that order."""
     members = _THUMBPRINT_MEMBERS.get(str(jwk.get("kty")))
     if members is None:
-        raise MalformedInput(f"unsupported JWK key type {jwk.get('kty')!r}", code="input.jwk")
+        raise MalformedInput(f"unsupported JWK key type {jwk.get('kty')!r}", code=codes.INPUT_JWK)
     return {m: jwk[m] for m in members}

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from verifier import codes
 from verifier._errors import MalformedInput, SignatureInvalid
 from verifier.jose._algorithms import Algorithm, AlgorithmPolicy, PublicKey
 from verifier.jose._b64 import b64url_decode, b64url_encode
@@ -38,10 +39,10 @@ class CompactJws:
     @classmethod
     def parse(cls, token: str, *, what: str = "JWS") -> CompactJws:
         if not isinstance(token, str):
-            raise MalformedInput(f"{what} is not text", code="input.jws")
+            raise MalformedInput(f"{what} is not text", code=codes.INPUT_JWS)
         parts = token.split(".")
         if len(parts) != 3:
-            raise MalformedInput(f"{what} does not have three parts", code="input.jws")
+            raise MalformedInput(f"{what} does not have three parts", code=codes.INPUT_JWS)
         header_b64, payload_b64, signature_b64 = parts
         header = loads_object(
             b64url_decode(header_b64, what=f"{what} header"), what=f"{what} header"
@@ -49,7 +50,7 @@ class CompactJws:
         if "crit" in header:
             # RFC 7515 §4.1.11: we understand no extension, so any "crit" must be rejected.
             raise MalformedInput(
-                f"{what} header has unsupported critical parameters", code="input.jws"
+                f"{what} header has unsupported critical parameters", code=codes.INPUT_JWS
             )
         return cls(
             header,
@@ -70,10 +71,10 @@ class CompactJws:
         if not algorithm.matches(key):
             raise SignatureInvalid(
                 f"the trusted key is not a {algorithm.name} key (algorithm confusion refused)",
-                code="jws.alg",
+                code=codes.JWS_ALG,
             )
         if not algorithm.verify(key, self.signature, self.signing_input):
-            raise SignatureInvalid("the signature does not verify", code="jws.signature")
+            raise SignatureInvalid("the signature does not verify", code=codes.JWS_SIGNATURE)
         return algorithm
 
 

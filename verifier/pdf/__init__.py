@@ -10,15 +10,11 @@ one raises :class:`verifier.scan.ScanUnavailable`.
 """
 
 from verifier.pdf._pades import (
-    COVERAGE_CODE,
-    MODIFIED_CODE,
-    SIGNATURE_CODE,
     PadesSignature,
     inspect_pades,
     pades_checks,
 )
 from verifier.pdf._printed import (
-    PRINTED_DATA_CODE,
     PrintedField,
     check_printed_data,
     printed_fields,
@@ -26,12 +22,8 @@ from verifier.pdf._printed import (
 from verifier.pdf._visible import MIN_CONTRAST, MIN_FONT_SIZE, VisibleText, visible_text
 
 __all__ = [
-    "COVERAGE_CODE",
     "MIN_CONTRAST",
     "MIN_FONT_SIZE",
-    "MODIFIED_CODE",
-    "PRINTED_DATA_CODE",
-    "SIGNATURE_CODE",
     "PadesSignature",
     "PrintedField",
     "VisibleText",

@@ -24,13 +24,12 @@ from typing import Any, TypeVar
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from verifier import codes
 from verifier._report import Check, CheckResult
 from verifier.qr import PadesMode, certificate_thumbprint
 from verifier.scan import ScanUnavailable
 
 _T = TypeVar("_T")
-SIGNATURE_CODE, COVERAGE_CODE = "pdf.signature", "pdf.coverage"
-MODIFIED_CODE = "pdf.modified_after_seal"
 _OK_LEVELS = ("NONE", "LTA_UPDATES")  # PAdES/ISO 32000-2: these are not modifications
 _MINOR_LEVELS = ("FORM_FILLING", "ANNOTATIONS")
 
@@ -157,12 +156,14 @@ def pades_checks(signatures: Sequence[PadesSignature], mode: PadesMode) -> list[
         result = CheckResult.FAILED if mode == "required" else CheckResult.WARNING
         return [
             Check(
-                SIGNATURE_CODE,
+                codes.PDF_SIGNATURE,
                 result,
                 "the PDF has no PAdES signature (the signature is in the QR, "
                 "EHIC PDF QR PoC v0.5 §4)",
             ),
-            Check(COVERAGE_CODE, CheckResult.NOT_APPLICABLE, "no PDF signature: nothing covered"),
+            Check(
+                codes.PDF_COVERAGE, CheckResult.NOT_APPLICABLE, "no PDF signature: nothing covered"
+            ),
         ]
     broken = [s for s in signatures if not (s.intact and s.valid)]
     if broken:
@@ -171,8 +172,8 @@ def pades_checks(signatures: Sequence[PadesSignature], mode: PadesMode) -> list[
             "the signed bytes were changed" if not first.intact else "bad CMS signature"
         )
         return [
-            Check(SIGNATURE_CODE, CheckResult.FAILED, f"PDF signature {first.field}: {why}"),
-            Check(COVERAGE_CODE, CheckResult.NOT_APPLICABLE, "a PDF signature is not valid"),
+            Check(codes.PDF_SIGNATURE, CheckResult.FAILED, f"PDF signature {first.field}: {why}"),
+            Check(codes.PDF_COVERAGE, CheckResult.NOT_APPLICABLE, "a PDF signature is not valid"),
         ]
     trusted = [s for s in signatures if s.trusted]
     seal = trusted[-1] if trusted else signatures[0]
@@ -190,46 +191,48 @@ def _signature_check(
     if not seal.trusted:
         result = CheckResult.FAILED if mode == "required" else CheckResult.WARNING
         return Check(
-            SIGNATURE_CODE,
+            codes.PDF_SIGNATURE,
             result,
             f"the PDF signature by {_who(seal)} is intact but does not chain to a trusted root",
         )
     if untrusted:
         others = ", ".join(f"{s.field} by {_who(s)}" for s in untrusted)
         return Check(
-            SIGNATURE_CODE,
+            codes.PDF_SIGNATURE,
             CheckResult.WARNING,
             f"the PDF is sealed by {_who(seal)} (trusted); also signed, not trusted: {others}",
         )
     who = ", ".join(_who(s) for s in signatures)
     return Check(
-        SIGNATURE_CODE, CheckResult.PASSED, f"PDF signature intact, valid and trusted ({who})"
+        codes.PDF_SIGNATURE, CheckResult.PASSED, f"PDF signature intact, valid and trusted ({who})"
     )
 
 
 def _coverage_check(seal: PadesSignature) -> Check:
     if seal.coverage == "ENTIRE_FILE":
-        return Check(COVERAGE_CODE, CheckResult.PASSED, "the seal covers the whole file")
+        return Check(codes.PDF_COVERAGE, CheckResult.PASSED, "the seal covers the whole file")
     level = seal.modification_level
     if seal.coverage != "ENTIRE_REVISION":
         return Check(
-            COVERAGE_CODE,
+            codes.PDF_COVERAGE,
             CheckResult.FAILED,
             f"the seal by {_who(seal)} does not cover a whole revision (coverage "
             f"{seal.coverage}): what is shown is not what was sealed",
         )
     if level in _OK_LEVELS:
         return Check(
-            COVERAGE_CODE, CheckResult.PASSED, f"only archival updates after the seal ({level})"
+            codes.PDF_COVERAGE,
+            CheckResult.PASSED,
+            f"only archival updates after the seal ({level})",
         )
     if level in _MINOR_LEVELS and seal.docmdp_ok:
         return Check(
-            COVERAGE_CODE,
+            codes.PDF_COVERAGE,
             CheckResult.WARNING,
             f"the PDF was changed after the seal ({level}); the page content was not",
         )
     return Check(
-        MODIFIED_CODE,
+        codes.PDF_MODIFIED_AFTER_SEAL,
         CheckResult.FAILED,
         f"the PDF was modified after the seal by {_who(seal)} (changes {level or 'unknown'}"
         f"{'' if seal.docmdp_ok is not False else ', not permitted by the seal'}): "

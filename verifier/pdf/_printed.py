@@ -15,11 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from verifier import codes
 from verifier._report import Check, CheckResult
 from verifier.pdf._visible import VisibleText
 from verifier.qr import QrDocument
 
-PRINTED_DATA_CODE = "pdf.printed_data"
 _SPACES = re.compile(r"\s+")
 _HYPHENS = str.maketrans({"\u00ad": None, "\u2010": "-", "\u2011": "-", "\u2212": "-"})
 
@@ -79,7 +79,7 @@ def check_printed_data(text: str | VisibleText, document: QrDocument) -> Check:
     normalised = _normalise(seen.text)
     if not normalised and not seen.hidden:
         return Check(
-            PRINTED_DATA_CODE,
+            codes.PDF_PRINTED_DATA,
             CheckResult.WARNING,
             "the PDF has no text layer: compare the printed data with the QR data by eye",
         )
@@ -91,7 +91,7 @@ def check_printed_data(text: str | VisibleText, document: QrDocument) -> Check:
     ]
     if not missing:
         return Check(
-            PRINTED_DATA_CODE,
+            codes.PDF_PRINTED_DATA,
             CheckResult.PASSED,
             "every signed field is visibly printed on the PDF as signed",
         )
@@ -99,7 +99,7 @@ def check_printed_data(text: str | VisibleText, document: QrDocument) -> Check:
     hidden = seen.describe_hidden()
     note = f" (text a reader cannot see was not counted: {hidden} characters)" if hidden else ""
     return Check(
-        PRINTED_DATA_CODE,
+        codes.PDF_PRINTED_DATA,
         CheckResult.FAILED,
         f"the PDF does not visibly print the signed value of {len(missing)} field(s): {shown}"
         + note,

@@ -57,12 +57,12 @@ from verifier.qr._report_eessi import (
 )
 from verifier.qr._report_pdf import ReportExportUnavailable, report_to_pdf
 from verifier.qr._validate import (
+    EARLIEST_TREATMENT_DATE,
     Validation,
     validate_for_issuance,
     validate_for_verification,
 )
 from verifier.qr._verify import (
-    EARLIEST_TREATMENT_DATE,
     QR_FORMAT,
     extend_report,
     verify_qr_document,

@@ -9,13 +9,14 @@ above 255. Every refusal is a :class:`MalformedInput` with code ``qr.base45``.
 
 from __future__ import annotations
 
+from verifier import codes
 from verifier._errors import MalformedInput
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _INVALID = 0xFF
 _VALUES = bytes(_VALUE.get(chr(b), _INVALID) for b in range(256))  # byte -> digit value
-_CODE = "qr.base45"
+_CODE = codes.QR_BASE45
 
 
 def b45encode(data: bytes) -> str:

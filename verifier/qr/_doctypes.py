@@ -18,6 +18,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal
 
+from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier.jose import AlgorithmPolicy
 
@@ -266,12 +267,12 @@ def get_doctype(sid: object) -> DocType:
     version (even a new minor one) is refused rather than half-validated.
     """
     if not isinstance(sid, str):
-        raise MalformedInput("the payload has no string 'sid'", code="qr.sid")
+        raise MalformedInput("the payload has no string 'sid'", code=codes.QR_SID)
     try:
         return DOCTYPES[sid]
     except KeyError:
         shown = sid if len(sid) <= 40 else sid[:40] + "…"
-        raise MalformedInput(f"unknown document type sid {shown!r}", code="qr.sid") from None
+        raise MalformedInput(f"unknown document type sid {shown!r}", code=codes.QR_SID) from None
 
 
 def require_kid_framework(document_type: str, framework: str) -> DocType:
@@ -284,12 +285,12 @@ def require_kid_framework(document_type: str, framework: str) -> DocType:
     if doctype is None:
         raise UntrustedIssuer(
             f"no kid trust framework is defined for document type {document_type[:40]!r}",
-            code="trust.framework",
+            code=codes.TRUST_FRAMEWORK,
         )
     if not doctype.accepts_kid_framework(framework):
         raise UntrustedIssuer(
             f"kid trust framework {framework!r} is not accepted for {doctype.sid} "
             f"(expected {' or '.join(doctype.kid_frameworks)})",
-            code="trust.framework",
+            code=codes.TRUST_FRAMEWORK,
         )
     return doctype

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose import Algorithm, CompactJws, PublicKey, b64url_decode
 from verifier.qr._doctypes import DocType, get_doctype
@@ -42,11 +43,11 @@ def _strict_object(data: bytes, what: str) -> dict[str, Any]:
     try:
         value = _DECODER.decode(data.decode("utf-8"))
     except RecursionError:
-        raise MalformedInput(f"{what} is nested too deeply", code="input.depth") from None
+        raise MalformedInput(f"{what} is nested too deeply", code=codes.INPUT_DEPTH) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedInput(f"{what} is not valid JSON ({exc})", code="input.json") from None
+        raise MalformedInput(f"{what} is not valid JSON ({exc})", code=codes.INPUT_JSON) from None
     if not isinstance(value, dict):
-        raise MalformedInput(f"{what} is not a JSON object", code="input.json")
+        raise MalformedInput(f"{what} is not a JSON object", code=codes.INPUT_JSON)
     return value
 
 
@@ -93,14 +94,16 @@ def parse_document(
 def parse_jws(jws: str) -> QrDocument:
     """The same as :func:`parse_document` for a compact JWS already taken out of its QR text."""
     if not isinstance(jws, str):
-        raise MalformedInput("QR JWS is not text", code="input.jws")
+        raise MalformedInput("QR JWS is not text", code=codes.INPUT_JWS)
     parts = jws.split(".")
     if len(parts) != 3:
-        raise MalformedInput("QR JWS does not have three parts", code="input.jws")
+        raise MalformedInput("QR JWS does not have three parts", code=codes.INPUT_JWS)
     header_b64, payload_b64, signature_b64 = parts
     header = _strict_object(b64url_decode(header_b64, what="QR JWS header"), "QR JWS header")
     if "crit" in header:  # RFC 7515 §4.1.11: we understand no extension
-        raise MalformedInput("QR JWS header has unsupported critical parameters", code="input.jws")
+        raise MalformedInput(
+            "QR JWS header has unsupported critical parameters", code=codes.INPUT_JWS
+        )
     payload_bytes = b64url_decode(payload_b64, what="QR JWS payload")
     signature = b64url_decode(signature_b64, what="QR JWS signature")
     payload = _strict_object(payload_bytes, "QR JWS payload")
@@ -109,6 +112,6 @@ def parse_jws(jws: str) -> QrDocument:
     doctype = get_doctype(payload.get("sid"))
     algorithm = compact.algorithm(doctype.policy)  # v0.5 §2.3.1: alg MUST be ES256 or RS256
     if "typ" in header and header["typ"] != "JWT":
-        raise MalformedInput('the JWS header typ must be "JWT" when present', code="qr.header")
+        raise MalformedInput('the JWS header typ must be "JWT" when present', code=codes.QR_HEADER)
     kid = parse_kid(header.get("kid"))  # v0.5 §2.3.1: kid is mandatory
     return QrDocument(jws, header, payload, doctype, kid, algorithm, compact)

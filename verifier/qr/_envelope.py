@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from verifier import codes
 from verifier._errors import IssuanceError, MalformedInput
 from verifier.jose import JwsSigner, dumps_compact, sign_compact
 from verifier.qr._base45 import b45decode, b45decoded_size, b45encode
@@ -60,9 +61,9 @@ def normalize_qr_text(text: str | bytes) -> str:
         try:
             text = bytes(text).decode("ascii")
         except UnicodeDecodeError:
-            raise MalformedInput("QR text is not ASCII", code="qr.base45") from None
+            raise MalformedInput("QR text is not ASCII", code=codes.QR_BASE45) from None
     if not isinstance(text, str):
-        raise MalformedInput("QR text is not text", code="qr.base45")
+        raise MalformedInput("QR text is not text", code=codes.QR_BASE45)
     if any(ch in text for ch in _LINE_BREAK_CHARS):  # rare; str.translate is slow, `in` is not
         text = text.translate(_LINE_BREAKS)
     return text.rstrip(" ")
@@ -73,16 +74,18 @@ def _inflate(data: bytes, max_inflated: int) -> bytes:
     try:
         out = inflater.decompress(data, max_inflated + 1)
     except zlib.error as exc:
-        raise MalformedInput(f"QR content is not a zlib stream ({exc})", code="qr.zlib") from None
+        raise MalformedInput(
+            f"QR content is not a zlib stream ({exc})", code=codes.QR_ZLIB
+        ) from None
     if len(out) > max_inflated or inflater.unconsumed_tail:
         raise MalformedInput(
             f"QR content inflates to more than {max_inflated} bytes (refused)",
-            code="qr.inflate_limit",
+            code=codes.QR_INFLATE_LIMIT,
         )
     if not inflater.eof:
-        raise MalformedInput("QR content is a truncated zlib stream", code="qr.zlib")
+        raise MalformedInput("QR content is a truncated zlib stream", code=codes.QR_ZLIB)
     if inflater.unused_data:
-        raise MalformedInput("QR content has data after the zlib stream", code="qr.zlib")
+        raise MalformedInput("QR content has data after the zlib stream", code=codes.QR_ZLIB)
     return out
 
 
@@ -101,25 +104,25 @@ def decode_qr_text(
     """
     clean = normalize_qr_text(text)
     if not clean:
-        raise MalformedInput("QR text is empty", code="qr.base45")
+        raise MalformedInput("QR text is empty", code=codes.QR_BASE45)
     if clean.startswith(_DCC_PREFIX):
         raise MalformedInput(
             "QR text starts with HC1: (an EU Digital COVID Certificate); "
             "eEHIC/civicred documents have no prefix (v0.5 §3)",
-            code="qr.prefix",
+            code=codes.QR_PREFIX,
         )
     size = b45decoded_size(len(clean))
     if size > max_compressed:
         raise MalformedInput(
             f"QR text decodes to {size} bytes, more than the {max_compressed} allowed",
-            code="qr.size",
+            code=codes.QR_SIZE,
         )
     raw = _inflate(b45decode(clean), max_inflated)
     if not raw.isascii():
-        raise MalformedInput("QR content is not a compact JWS (not ASCII)", code="qr.jws")
+        raise MalformedInput("QR content is not a compact JWS (not ASCII)", code=codes.QR_JWS)
     if not _is_compact_jws(raw):
         raise MalformedInput(
-            "QR content is not a compact JWS (three base64url parts)", code="qr.jws"
+            "QR content is not a compact JWS (three base64url parts)", code=codes.QR_JWS
         )
     return raw.decode("ascii")
 

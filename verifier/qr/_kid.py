@@ -18,6 +18,7 @@ from typing import Literal
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose import b64url_encode
 
@@ -68,29 +69,29 @@ def eessi_kid(cert: x509.Certificate | bytes) -> str:
 def parse_kid(kid: object) -> KeyId:
     """Parse a kid; anything else is :class:`MalformedInput` with code ``qr.kid``."""
     if not isinstance(kid, str):
-        raise MalformedInput("the JWS header kid is missing or not a string", code="qr.kid")
+        raise MalformedInput("the JWS header kid is missing or not a string", code=codes.QR_KID)
     return _parse_kid_text(kid)
 
 
 @functools.lru_cache(maxsize=256)  # a verifier sees few signers; failures are not cached
 def _parse_kid_text(kid: str) -> KeyId:
     if len(kid) > _MAX_KID:
-        raise MalformedInput(f"the kid is longer than {_MAX_KID} characters", code="qr.kid")
+        raise MalformedInput(f"the kid is longer than {_MAX_KID} characters", code=codes.QR_KID)
     parts = kid.split(":")
     if len(parts) != 3:
         raise MalformedInput(
-            f"kid {kid!r} is not <framework>:<thumbprint type>:<thumbprint>", code="qr.kid"
+            f"kid {kid!r} is not <framework>:<thumbprint type>:<thumbprint>", code=codes.QR_KID
         )
     framework, kind, thumbprint = parts
     if _FRAMEWORK.fullmatch(framework) is None:
-        raise MalformedInput(f"kid trust framework {framework!r} is malformed", code="qr.kid")
+        raise MalformedInput(f"kid trust framework {framework!r} is malformed", code=codes.QR_KID)
     if kind not in _KINDS:
         raise MalformedInput(
-            f"kid thumbprint type {kind!r} is neither 'x5t#S256' nor 'jkt'", code="qr.kid"
+            f"kid thumbprint type {kind!r} is neither 'x5t#S256' nor 'jkt'", code=codes.QR_KID
         )
     if _THUMBPRINT.fullmatch(thumbprint) is None:
         raise MalformedInput(
             "kid thumbprint is not an unpadded base64url SHA-256 value (43 characters)",
-            code="qr.kid",
+            code=codes.QR_KID,
         )
     return KeyId(framework, _KINDS[kind], thumbprint)

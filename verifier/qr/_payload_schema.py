@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.qr._doctypes import DocType, get_doctype
 
@@ -52,7 +53,7 @@ def _same(a: object, b: object) -> bool:
 
 def _schema(node: Mapping[str, Any], value: object, path: str, out: list[Finding]) -> None:
     def bad(rule: str, message: str) -> None:
-        out.append(Finding("qr.schema", path or "/", rule, f"{path or 'payload'}: {message}"))
+        out.append(Finding(codes.QR_SCHEMA, path or "/", rule, f"{path or 'payload'}: {message}"))
 
     if not _type_ok(node["type"], value):
         bad("type", f"must be of type {node['type']}, not {type(value).__name__}")
@@ -73,7 +74,9 @@ def _schema(node: Mapping[str, Any], value: object, path: str, out: list[Finding
         for key in node.get("required", ()):
             if key not in value:
                 out.append(
-                    Finding("qr.schema", f"{path}/{key}", "required", f"{path}/{key}: is required")
+                    Finding(
+                        codes.QR_SCHEMA, f"{path}/{key}", "required", f"{path}/{key}: is required"
+                    )
                 )
         for key in sorted(value.keys() - props.keys()):
             shown = key if len(key) <= 40 else key[:40] + "…"
@@ -216,7 +219,7 @@ def validate_schema(payload: object) -> list[Finding]:
     try:
         doctype = get_doctype(payload.get("sid") if isinstance(payload, dict) else None)
     except MalformedInput as exc:
-        return [Finding("qr.sid", "/sid", "sid", exc.message, f"{_SPEC} §5 step 3")]
+        return [Finding(codes.QR_SID, "/sid", "sid", exc.message, f"{_SPEC} §5 step 3")]
     if _accepts(doctype, payload):
         return []
     out: list[Finding] = []

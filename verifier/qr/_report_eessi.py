@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from verifier import codes
 from verifier._errors import VerificationError
 from verifier._report import Check, CheckResult, VerificationReport
+from verifier._time import VerificationTime
 from verifier.qr._envelope import decode_qr_text
 
 REPORT_TYPE = "eehic-verification-report"
@@ -34,62 +36,49 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("technical", "treatment_date", "Treatment date within [1900-01-01, today] (§5 step 1)"),
-    Step("technical", "decode", "QR decoded: Base45, zlib, JWS (§5 step 2)"),
-    Step("technical", "schema", "Header and payload valid for the schema of sid (§5 step 3)"),
     Step(
         "technical",
-        "key_resolved",
+        codes.TREATMENT_DATE_STEP,
+        "Treatment date within [1900-01-01, today] (§5 step 1)",
+    ),
+    Step("technical", codes.DECODE_STEP, "QR decoded: Base45, zlib, JWS (§5 step 2)"),
+    Step(
+        "technical", codes.SCHEMA_STEP, "Header and payload valid for the schema of sid (§5 step 3)"
+    ),
+    Step(
+        "technical",
+        codes.KEY_RESOLVED_STEP,
         "Issuer key resolved by kid, country and OfficialID (§5 step 4)",
     ),
-    Step("technical", "jwt_valid", "JWT signature valid"),
-    Step("technical", "revocation_info", "Revocation information available (§5 step 6)"),
-    Step("technical", "revocation", "Not revoked (§5 step 6)"),
-    Step("business", "date_rules", "Date rules of the payload (§2.3.2)"),
-    Step("business", "accreditation", "Institution accredited for the document type (§5 step 5)"),
-    Step("business", "key_validity", "Signing certificate valid on the issuance date (§5 step 5)"),
-    Step("business", "validity_period", "Treatment date within the validity period (§5 step 7)"),
-    Step("business", "id_check", "Holder identity checked against an ID document (§5 step 8)"),
-    Step("document", "qr_found", "QR code found in the image or PDF"),
-    Step("document", "pdf_signature", "PDF (PAdES) signature"),
-    Step("document", "pdf_coverage", "PDF not modified after signing"),
-    Step("document", "pdf_printed_data", "Printed data matches the signed QR data"),
+    Step("technical", codes.JWT_VALID_STEP, "JWT signature valid"),
+    Step("technical", codes.REVOCATION_INFO_STEP, "Revocation information available (§5 step 6)"),
+    Step("technical", codes.REVOCATION_STEP, "Not revoked (§5 step 6)"),
+    Step("business", codes.DATE_RULES_STEP, "Date rules of the payload (§2.3.2)"),
+    Step(
+        "business",
+        codes.ACCREDITATION_STEP,
+        "Institution accredited for the document type (§5 step 5)",
+    ),
+    Step(
+        "business",
+        codes.KEY_VALIDITY_STEP,
+        "Signing certificate valid on the issuance date (§5 step 5)",
+    ),
+    Step(
+        "business",
+        codes.VALIDITY_PERIOD_STEP,
+        "Treatment date within the validity period (§5 step 7)",
+    ),
+    Step(
+        "business",
+        codes.ID_CHECK_STEP,
+        "Holder identity checked against an ID document (§5 step 8)",
+    ),
+    Step("document", codes.QR_FOUND_STEP, "QR code found in the image or PDF"),
+    Step("document", codes.PDF_SIGNATURE_STEP, "PDF (PAdES) signature"),
+    Step("document", codes.PDF_COVERAGE_STEP, "PDF not modified after signing"),
+    Step("document", codes.PDF_PRINTED_DATA_STEP, "Printed data matches the signed QR data"),
 )
-_DECODE_CODES = frozenset(
-    {"qr.decode", "qr.base45", "qr.prefix", "qr.size", "qr.zlib", "qr.inflate_limit", "qr.jws"}
-)
-_SCHEMA_CODES = frozenset({"qr.sid", "qr.schema", "qr.header", "qr.kid", "qr.alg"})
-_EXACT = {
-    "qr.treatment_date": "treatment_date",
-    "qr.signature": "jwt_valid",
-    "qr.rule": "date_rules",
-    "qr.issuer_rule": "date_rules",
-    "qr.validity": "validity_period",
-    "pdf.signature": "pdf_signature",
-    "pdf.coverage": "pdf_coverage",
-    "pdf.modified_after_seal": "pdf_coverage",
-    "pdf.printed_data": "pdf_printed_data",
-}
-
-
-def step_of(code: str) -> str:
-    """The §7 step a check code belongs to (``other`` when none fits)."""
-    if code in _EXACT:
-        return _EXACT[code]
-    if code in _DECODE_CODES or (code.startswith("input.") and code != "input.extra"):
-        return "decode"
-    if code in _SCHEMA_CODES:
-        return "schema"
-    if code.startswith("trust."):
-        if "accredit" in code:
-            return "accreditation"
-        validity = "cert" in code or code == "trust.wrong_use"
-        return "key_validity" if validity else "key_resolved"
-    if code.startswith("revocation"):
-        return "revocation"
-    if code.startswith("scan."):
-        return "qr_found"
-    return "other"
 
 
 _RANK = {NOT_PASSED: 3, WARNING: 2, PASSED: 1, NA: 0}
@@ -130,14 +119,14 @@ def eessi_steps(
     """The per-step results of §7 (3), in spec order; unknown codes land in an ``other`` step."""
     by_step: dict[str, list[Check]] = {}
     for check in report.checks:
-        by_step.setdefault(step_of(check.code), []).append(check)
+        by_step.setdefault(codes.step(check.code), []).append(check)
     out: list[dict[str, Any]] = []
     for step in STEPS:
         checks = by_step.get(step.id, [])
-        if step.id == "revocation_info":
-            checks = by_step.get("revocation", [])
+        if step.id == codes.REVOCATION_INFO_STEP:
+            checks = by_step.get(codes.REVOCATION_STEP, [])
             result = _revocation_info(checks)
-        elif step.id == "id_check":
+        elif step.id == codes.ID_CHECK_STEP:
             result = NA if id_check is None else (PASSED if id_check else NOT_PASSED)
             checks = []
         else:
@@ -151,12 +140,12 @@ def eessi_steps(
                 "checks": [_check_json(c) for c in checks],
             }
         )
-    if "other" in by_step:
-        others = by_step["other"]
+    if codes.OTHER_STEP in by_step:
+        others = by_step[codes.OTHER_STEP]
         out.append(
             {
                 "group": "technical",
-                "step": "other",
+                "step": codes.OTHER_STEP,
                 "title": "Other checks",
                 "result": _aggregate(others),
                 "checks": [_check_json(c) for c in others],
@@ -184,14 +173,14 @@ def report_to_eessi_dict(
     report: VerificationReport,
     qr_text: str | bytes,
     verifier_id: str,
-    treatment_date: dt.date | None,
-    now: dt.datetime,
+    time: VerificationTime,
     *,
     id_check: bool | None = None,
 ) -> dict[str, Any]:
     """The §7 export as a JSON-ready dict (see :func:`report_to_eessi_json`)."""
     details = report.details
-    shown = treatment_date.isoformat() if treatment_date else details.get("treatment_date")
+    treatment = time.treatment_date
+    shown = treatment.isoformat() if treatment else details.get("treatment_date")
     return {
         "type": REPORT_TYPE,
         "version": REPORT_VERSION,
@@ -199,7 +188,7 @@ def report_to_eessi_dict(
         "original": _original(qr_text),
         "verifier_id": verifier_id,
         "treatment_date": shown,
-        "timestamp": _timestamp(now),
+        "timestamp": _timestamp(time.now),
         "steps": eessi_steps(report, id_check=id_check),
         "conclusion": "Approved" if report.valid else "Rejected",
         "outcome": report.outcome.value,
@@ -217,19 +206,17 @@ def report_to_eessi_json(
     report: VerificationReport,
     qr_text: str | bytes,
     verifier_id: str,
-    treatment_date: dt.date | None,
-    now: dt.datetime,
+    time: VerificationTime,
     *,
     id_check: bool | None = None,
     indent: int | None = 2,
 ) -> str:
     """The EHIC PDF QR PoC v0.5 §7 verification report as JSON text.
 
-    ``treatment_date`` ``None`` takes the one the report was made for; ``now`` (aware) is the
-    report's timestamp; ``id_check`` is the operator's own identity check (§5 step 8), N/A if
-    not given. The conclusion is Approved only for a ``valid`` report.
+    ``time`` is the verification's: ``time.now`` is the report's timestamp, its treatment date
+    the one shown (without one, the date the report was made for). ``id_check`` is the
+    operator's own identity check (§5 step 8), N/A if not given. The conclusion is Approved only
+    for a ``valid`` report.
     """
-    data = report_to_eessi_dict(
-        report, qr_text, verifier_id, treatment_date, now, id_check=id_check
-    )
+    data = report_to_eessi_dict(report, qr_text, verifier_id, time, id_check=id_check)
     return json.dumps(data, indent=indent, ensure_ascii=False)

@@ -8,7 +8,6 @@ conclusion and issuer data. It is rendered ``invariant`` (no clock read, reprodu
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import io
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from verifier._errors import CivicredError
 from verifier._report import VerificationReport
+from verifier._time import VerificationTime
 from verifier.qr._report_eessi import report_to_eessi_dict
 
 
@@ -75,8 +75,7 @@ def report_to_pdf(
     report: VerificationReport,
     qr_text: str | bytes,
     verifier_id: str,
-    treatment_date: dt.date | None,
-    now: dt.datetime,
+    time: VerificationTime,
     *,
     id_check: bool | None = None,
 ) -> bytes:
@@ -93,9 +92,7 @@ def report_to_pdf(
         platypus.TableStyle,
     )
 
-    data = report_to_eessi_dict(
-        report, qr_text, verifier_id, treatment_date, now, id_check=id_check
-    )
+    data = report_to_eessi_dict(report, qr_text, verifier_id, time, id_check=id_check)
     font = _font(rl["pdfbase.pdfmetrics"], rl["pdfbase.ttfonts"])
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=11)
     small = ParagraphStyle("small", fontName=font, fontSize=7, leading=8.5)

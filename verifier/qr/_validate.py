@@ -1,7 +1,7 @@
 """Payload validation by ``sid``: the schema, then the business rules, then the dates of use.
 
 All dates are local calendar dates (EHIC PDF QR PoC v0.5 §1.2 "ignoring time zones"). Nothing
-reads the wall clock: ``today`` and ``treatment_date`` are inputs.
+reads the wall clock: the verification time (``today``, the treatment date) is an input.
 
 Findings carry stable codes:
 
@@ -22,13 +22,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from verifier import codes
 from verifier._report import Check, CheckResult
+from verifier._time import VerificationTime
 from verifier.qr._doctypes import DocType, Rule, get_doctype
 from verifier.qr._payload_schema import Finding, parse_calendar_date, validate_schema
 
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
-_EARLIEST_TREATMENT = dt.date(1900, 1, 1)
-_STAGES = ("qr.sid", "qr.schema", "qr.rule", "qr.issuer_rule", "qr.treatment_date", "qr.validity")
+#: v0.5 §5 step 1: a treatment date before this one is refused.
+EARLIEST_TREATMENT_DATE = dt.date(1900, 1, 1)
+_STAGES = (
+    codes.QR_SID,
+    codes.QR_SCHEMA,
+    codes.QR_RULE,
+    codes.QR_ISSUER_RULE,
+    codes.QR_TREATMENT_DATE,
+    codes.QR_VALIDITY,
+)
 _SPEC = "EHIC PDF QR PoC v0.5"
 
 
@@ -175,7 +185,11 @@ def _validate(
     sid = payload.get("sid") if isinstance(payload, dict) else None
     sid = sid if isinstance(sid, str) else None
     if schema_errors:
-        ran = ["qr.sid"] if schema_errors[0].code == "qr.sid" else ["qr.sid", "qr.schema"]
+        ran = (
+            [codes.QR_SID]
+            if schema_errors[0].code == codes.QR_SID
+            else [codes.QR_SID, codes.QR_SCHEMA]
+        )
         return Validation(sid, tuple(schema_errors), (), tuple(ran))
     assert isinstance(payload, dict)
     doctype = get_doctype(sid)
@@ -189,14 +203,14 @@ def _validate(
         problem = _rule(doctype, rule, body, days)
         if problem is None:
             continue
-        code = "qr.rule" if rule.level == "must" else "qr.issuer_rule"
+        code = codes.QR_RULE if rule.level == "must" else codes.QR_ISSUER_RULE
         finding = Finding(code, f"/{doctype.body}/{rule.fields[0]}", rule.id, problem, rule.cite)
         (errors if rule.level == "must" or issuer else warnings).append(finding)
-    stages = ["qr.sid", "qr.schema", "qr.rule", "qr.issuer_rule"]
+    stages = [codes.QR_SID, codes.QR_SCHEMA, codes.QR_RULE, codes.QR_ISSUER_RULE]
     if issuer and today is not None and body.get("di") != today.isoformat():
         errors.append(
             Finding(
-                "qr.issuer_rule",
+                codes.QR_ISSUER_RULE,
                 f"/{doctype.body}/di",
                 "di=signing date",
                 f"di ({body.get('di')}) must be the signing date {today.isoformat()}",
@@ -204,7 +218,7 @@ def _validate(
             )
         )
     if treatment_date is not None and today is not None:
-        stages += ["qr.treatment_date", "qr.validity"]
+        stages += [codes.QR_TREATMENT_DATE, codes.QR_VALIDITY]
         errors += _dates_of_use(doctype, body, days, today, treatment_date)
     return Validation(sid, tuple(errors), tuple(warnings), tuple(stages))
 
@@ -216,10 +230,10 @@ def _dates_of_use(
     today: dt.date,
     treatment_date: dt.date,
 ) -> list[Finding]:
-    if not _EARLIEST_TREATMENT <= treatment_date <= today:
+    if not EARLIEST_TREATMENT_DATE <= treatment_date <= today:
         return [
             Finding(
-                "qr.treatment_date",
+                codes.QR_TREATMENT_DATE,
                 "",
                 "1900-01-01<=treatment<=today",
                 f"the treatment date {treatment_date.isoformat()} is not within "
@@ -234,7 +248,7 @@ def _dates_of_use(
         return []
     return [
         Finding(
-            "qr.validity",
+            codes.QR_VALIDITY,
             f"/{doctype.body}/{start if day < lo else end}",
             f"{start}<=treatment<={end}",
             f"the treatment date {treatment_date.isoformat()} is outside the validity "
@@ -244,15 +258,14 @@ def _dates_of_use(
     ]
 
 
-def validate_for_verification(
-    payload: object, *, today: dt.date, treatment_date: dt.date | None = None
-) -> Validation:
+def validate_for_verification(payload: object, time: VerificationTime) -> Validation:
     """What a verifier checks: schema and MUST rules are errors, issuer-only rules warnings.
 
-    ``treatment_date`` (the visit date for a venue) defaults to ``today`` (v0.5 §5 step 1) and
-    must lie within the type's validity window (v0.5 §5 step 7: ``[sd, ed]``, ``xd`` ignored).
+    The treatment date (the visit date for a venue; ``time.today`` when not given, v0.5 §5
+    step 1) must lie within the type's validity window (v0.5 §5 step 7: ``[sd, ed]``, ``xd``
+    ignored).
     """
-    return _validate(payload, issuer=False, today=today, treatment_date=treatment_date or today)
+    return _validate(payload, issuer=False, today=time.today, treatment_date=time.day_of_use)
 
 
 def validate_for_issuance(payload: object, *, today: dt.date | None = None) -> Validation:

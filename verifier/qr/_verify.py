@@ -2,8 +2,8 @@
 
 :func:`verify_qr_document` never raises on bad input: it returns a
 :class:`~verifier.VerificationReport` whose checks follow the spec's steps (stable codes, see
-docs/verification-codes.md §QR documents). Nothing reads the clock: ``today`` (the verifier's
-local date) and ``now`` (the instant, for revocation freshness) are inputs.
+docs/verification-codes.md §QR documents). Nothing reads the clock: the :class:`~verifier.VerificationTime` (the instant,
+the verifier's local date and the treatment date) is an input.
 
 Before the signature is verified a failed check ends verification (nothing unverified is looked
 at further). After it, every business check runs so that the report lists each rule.
@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from verifier import codes
 from verifier._errors import (
     AlgorithmNotAllowed,
     MalformedInput,
@@ -30,9 +31,10 @@ from verifier._report import (
     outcome_of,
     passed,
 )
+from verifier._time import VerificationTime
 from verifier.qr._document import QrDocument, parse_jws
 from verifier.qr._envelope import MAX_QR_TEXT, decode_qr_text
-from verifier.qr._validate import validate_for_verification
+from verifier.qr._validate import EARLIEST_TREATMENT_DATE, validate_for_verification
 from verifier.qr._verify_policy import (
     DEFAULT_QR_POLICY,
     QrVerificationPolicy,
@@ -49,10 +51,9 @@ from verifier.qr._verify_trust import (
 )
 
 QR_FORMAT = "qr-jws"
-EARLIEST_TREATMENT_DATE = dt.date(1900, 1, 1)
 _SPEC = "EHIC PDF QR PoC v0.5"
 _HOSTILE_INPUT_ERRORS = (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError)
-_DECODED = passed("qr.decode", "Base45, zlib, compact JWS and JSON decoded (v0.5 §5 step 2)")
+_DECODED = passed(codes.QR_DECODE, "Base45, zlib, compact JWS and JSON decoded (v0.5 §5 step 2)")
 #: A hook run on the verified document (PDF printed-data and PAdES checks plug in here).
 ExtraChecks = Callable[[QrDocument], Iterable[Check]]
 
@@ -64,19 +65,11 @@ def extend_report(
     after: Iterable[Check] = (),
     details: Mapping[str, Any] | None = None,
 ) -> VerificationReport:
-    """The report with checks added around its own (image/PDF steps), the outcome and the
-    conclusion derived again. Claims dropped by an invalid report stay dropped."""
-    checks = (*before, *report.checks, *after)
-    merged = {**report.details, **(details or {})}
-    merged["conclusion"] = "Approved" if outcome_of(checks) is Outcome.VALID else "Rejected"
-    return VerificationReport.from_checks(
-        checks,
-        claims=report.claims,
-        issuer=report.issuer,
-        key_id=report.key_id,
-        format=report.format,
-        details=merged,
-    )
+    """The report with checks added around its own (image/PDF steps, the bundle's trust), the
+    outcome and the v0.5 §7 (4) conclusion derived again."""
+    extended = report.with_checks(before=before, after=after, details=details)
+    approved = extended.outcome is Outcome.VALID
+    return extended.with_checks(details={"conclusion": "Approved" if approved else "Rejected"})
 
 
 class _Stop(Exception):
@@ -87,20 +80,19 @@ def verify_qr_document(
     text: str | bytes,
     *,
     resolver: QrDocumentResolver,
-    today: dt.date,
-    now: dt.datetime,
-    treatment_date: dt.date | None = None,
+    time: VerificationTime,
     revocation: RevocationChecker | None = None,
     policy: QrVerificationPolicy = DEFAULT_QR_POLICY,
     extra_checks: ExtraChecks | None = None,
 ) -> VerificationReport:
     """Verify one QR text (Base45(zlib(JWS))) per v0.5 §5 steps 1-8.
 
-    ``treatment_date`` (the visit date for a venue) defaults to ``today`` (step 1). Without a
-    ``revocation`` checker every revocation reference is undetermined (a warning where the
-    policy makes revocation optional). ``extra_checks`` runs on the verified document only.
+    ``time.treatment_date`` (the visit date for a venue) defaults to ``time.today`` (step 1).
+    Without a ``revocation`` checker every revocation reference is undetermined (a warning where
+    the policy makes revocation optional); a checker answers at the time it was built with.
+    ``extra_checks`` runs on the verified document only.
     """
-    run = _Run(resolver, today, now, treatment_date or today, revocation, policy)
+    run = _Run(resolver, time, revocation, policy)
     try:
         run.verify(text, extra_checks)
     except _Stop:
@@ -109,7 +101,7 @@ def verify_qr_document(
         run.checks.append(failed(exc.code, exc.message))
     except _HOSTILE_INPUT_ERRORS as exc:
         run.checks.append(
-            failed("input.malformed", f"input could not be processed: {type(exc).__name__}")
+            failed(codes.INPUT_MALFORMED, f"input could not be processed: {type(exc).__name__}")
         )
     return run.report()
 
@@ -118,16 +110,14 @@ class _Run:
     def __init__(
         self,
         resolver: QrDocumentResolver,
-        today: dt.date,
-        now: dt.datetime,
-        treatment_date: dt.date,
+        time: VerificationTime,
         revocation: RevocationChecker | None,
         policy: QrVerificationPolicy,
     ) -> None:
         self.resolver = resolver
-        self.today = today
-        self.now = now
-        self.treatment_date = treatment_date
+        self.time = time
+        self.today = time.today
+        self.treatment_date = treatment_date = time.day_of_use
         self.revocation = revocation
         self.policy = policy
         self.checks: list[Check] = []
@@ -156,11 +146,11 @@ class _Run:
         # Step 1: the treatment date MUST lie in [1900-01-01, today].
         if not EARLIEST_TREATMENT_DATE <= self.treatment_date <= self.today:
             raise self.stop(
-                "qr.treatment_date",
+                codes.QR_TREATMENT_DATE,
                 f"the treatment date {self.treatment_date} is not within [1900-01-01, "
                 f"{self.today}] ({_SPEC} §5 step 1)",
             )
-        self.checks.append(passed("qr.treatment_date", f"treatment date {self.treatment_date}"))
+        self.checks.append(passed(codes.QR_TREATMENT_DATE, f"treatment date {self.treatment_date}"))
         document = self._decode(text)
         self._schema(document)
         resolved = self._resolve(document)
@@ -168,20 +158,22 @@ class _Run:
         self.document = document
         self._business(document, resolved)
         mode = self.policy.revocation_mode(document.sid)
-        self.checks.append(revocation_check(document, self.revocation, mode, now=self.now))
+        self.checks.append(revocation_check(document, self.revocation, mode))
         self.checks.append(self._validity)
         if extra_checks is not None:
             try:
                 self.checks.extend(extra_checks(document))
             except Exception as exc:  # an add-on check must never turn into a traceback
                 self.checks.append(
-                    Check("input.extra", CheckResult.UNDETERMINED, f"{type(exc).__name__}: {exc}")
+                    Check(
+                        codes.INPUT_EXTRA, CheckResult.UNDETERMINED, f"{type(exc).__name__}: {exc}"
+                    )
                 )
 
     # -- steps 2-3 ----------------------------------------------------------------------------
     def _decode(self, text: str | bytes) -> QrDocument:
         if isinstance(text, str | bytes) and len(text) > 2 * MAX_QR_TEXT:
-            raise self.stop("qr.size", f"the input is longer than {2 * MAX_QR_TEXT} characters")
+            raise self.stop(codes.QR_SIZE, f"the input is longer than {2 * MAX_QR_TEXT} characters")
         try:  # Step 2: QR → Base45 → zlib → JWS split.
             jws = decode_qr_text(text)
         except MalformedInput as exc:
@@ -190,9 +182,9 @@ class _Run:
             document = parse_jws(jws)
         except AlgorithmNotAllowed as exc:  # v0.5 §2.3.1: alg MUST be ES256 or RS256
             self.checks.append(_DECODED)
-            raise self.stop("qr.alg", f"{exc.message} ({_SPEC} §2.3.1)") from None
+            raise self.stop(codes.QR_ALG, f"{exc.message} ({_SPEC} §2.3.1)") from None
         except VerificationError as exc:
-            if not exc.code.startswith("input."):  # the JSON parsed: a header or sid problem
+            if codes.family(exc.code) != codes.INPUT_FAMILY:  # parsed: a header or sid problem
                 self.checks.append(_DECODED)
             raise self.stop(exc.code, exc.message) from None
         self.checks.append(_DECODED)
@@ -202,16 +194,14 @@ class _Run:
 
     def _schema(self, document: QrDocument) -> None:
         # Step 3: the schema resolved by sid validates header and payload.
-        validation = validate_for_verification(
-            document.payload, today=self.today, treatment_date=self.treatment_date
-        )
+        validation = validate_for_verification(document.payload, self.time)
         by_code = {check.code: check for check in validation.checks()}
         self._stages = by_code
-        schema = by_code["qr.schema"]
+        schema = by_code[codes.QR_SCHEMA]
         if not schema.ok:
-            raise self.stop("qr.schema", f"{schema.message} ({_SPEC} §5 step 3)")
+            raise self.stop(codes.QR_SCHEMA, f"{schema.message} ({_SPEC} §5 step 3)")
         body = document.body
-        self.checks.append(passed("qr.schema", f"header and payload match {document.sid}"))
+        self.checks.append(passed(codes.QR_SCHEMA, f"header and payload match {document.sid}"))
         self.details.update(
             issuer_country=body["ic"],
             official_id=f"{body['ic']}:{body['ii']}",
@@ -222,7 +212,7 @@ class _Run:
     def _resolve(self, document: QrDocument) -> ResolvedDocumentKey:
         body = document.body
         di = dt.date.fromisoformat(body["di"])
-        freshness = trust_freshness(self.resolver, self.now)  # stale trust data: undetermined
+        freshness = trust_freshness(self.resolver, self.time.now)  # stale trust data: undetermined
         if freshness is not None:
             self.checks.append(freshness)
         try:
@@ -230,23 +220,25 @@ class _Run:
                 str(document.kid), body["ic"], body["ii"], document.sid, di
             )
         except VerificationError as exc:
-            code = exc.code if exc.code.startswith("trust.") else "trust.key"
-            stale = isinstance(exc, StatusUnavailable) or code == "trust.freshness"
+            code = exc.code if codes.family(exc.code) == codes.TRUST_FAMILY else codes.TRUST_KEY
+            stale = isinstance(exc, StatusUnavailable) or code == codes.TRUST_FRESHNESS
             result = CheckResult.UNDETERMINED if stale else CheckResult.FAILED
             self.checks.append(Check(code, result, f"{exc.message} ({_SPEC} §5 steps 4-5)"))
             raise _Stop() from None
         except Exception as exc:  # a resolver bug is not the document's fault
             message = f"the trust source failed ({type(exc).__name__})"
-            self.checks.append(Check("trust.key", CheckResult.UNDETERMINED, message))
+            self.checks.append(Check(codes.TRUST_KEY, CheckResult.UNDETERMINED, message))
             raise _Stop() from None
         self.checks.append(
-            passed("trust.key", f"key {document.kid} resolved for {self.details['official_id']}")
+            passed(
+                codes.TRUST_KEY, f"key {document.kid} resolved for {self.details['official_id']}"
+            )
         )
         steps = resolver_steps(resolved)
         self.checks.extend(steps)
-        if not any("cert" in step.code for step in steps):  # the resolver's contract
+        if not any(codes.step(s.code) == codes.KEY_VALIDITY_STEP for s in steps):  # its contract
             self.checks.append(
-                passed("trust.certificate", f"the signing certificate was valid on di {di}")
+                passed(codes.TRUST_CERTIFICATE, f"the signing certificate was valid on di {di}")
             )
         self._trust_steps = steps
         name = institution_name(resolved)
@@ -260,19 +252,23 @@ class _Run:
         try:
             algorithm = document.verify_signature(resolved.key)
         except VerificationError as exc:
-            raise self.stop("qr.signature", exc.message) from None
-        self.checks.append(passed("qr.signature", f"{algorithm.name} signature is valid"))
+            raise self.stop(codes.QR_SIGNATURE, exc.message) from None
+        self.checks.append(passed(codes.QR_SIGNATURE, f"{algorithm.name} signature is valid"))
 
     # -- steps 5 and 7 ------------------------------------------------------------------------
     def _business(self, document: QrDocument, resolved: ResolvedDocumentKey) -> None:
         period = getattr(resolved, "accreditation", None)
-        reported = any("accredit" in step.code for step in self._trust_steps)
+        reported = any(codes.step(s.code) == codes.ACCREDITATION_STEP for s in self._trust_steps)
         if period is not None or not reported:  # v0.5 §5 step 5: sd..ed inside the period
             self.checks.append(accreditation_check(document, period))
         # v0.5 §2.3.2: the verifier MUST check the date rules; issuer-only rules only warn.
         rules = ", ".join(r.id for r in document.doctype.rules if r.level == "must")
-        self.checks.append(_explained(self._stages["qr.rule"], f"the date rules hold ({rules})"))
-        self.checks.append(_explained(self._stages["qr.issuer_rule"], "the issuer-only rules hold"))
+        self.checks.append(
+            _explained(self._stages[codes.QR_RULE], f"the date rules hold ({rules})")
+        )
+        self.checks.append(
+            _explained(self._stages[codes.QR_ISSUER_RULE], "the issuer-only rules hold")
+        )
 
     @property
     def _validity(self) -> Check:
@@ -281,7 +277,7 @@ class _Run:
         start, end = self.document.doctype.validity
         body = self.document.body
         return _explained(
-            self._stages["qr.validity"],
+            self._stages[codes.QR_VALIDITY],
             f"the treatment date {self.treatment_date} lies within {start}..{end} "
             f"({body[start]} .. {body[end]})",
         )

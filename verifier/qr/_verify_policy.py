@@ -8,18 +8,20 @@ Lists) live elsewhere; this module only decides what their answer means under th
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, Protocol
 
+from verifier import codes
 from verifier._report import Check, CheckResult
 from verifier.qr._doctypes import DOCTYPES, RevocationMode
 from verifier.qr._document import QrDocument
 
 PadesMode = Literal["ignore", "optional", "required"]
-REVOCATION_CODE = "revocation"
+#: The families a revocation checker answers in: jti lists (``revocation.*``) and Token Status
+#: Lists (``status``, ``status.*``).
+_ANSWER_FAMILIES = frozenset({codes.REVOCATION_FAMILY, codes.STATUS_FAMILY})
 
 #: Each type's ``revocation.default_mode`` (its data file): ``optional`` for the ePRC (v0.5
 #: §2.3.2: jti/rid are optional in the token), ``required`` for our card and venue documents.
@@ -65,17 +67,19 @@ DEFAULT_QR_POLICY = QrVerificationPolicy()
 
 
 class RevocationChecker(Protocol):
-    """Answers "is this document revoked?" from cached lists; never fetches, never reads the clock.
+    """Answers "is this document revoked?" from cached lists; never fetches, never reads the clock
+    (its verification time was fixed when it was built).
 
-    Return a :class:`Check` whose code starts with ``revocation``:
+    Return a :class:`Check` of the ``revocation`` family (jti lists) or the ``status`` family
+    (Token Status Lists), :mod:`verifier.codes`:
 
-    - PASSED: the list is present and fresh at ``now`` and does not name the document;
+    - PASSED: the list is present and fresh at its ``now`` and does not name the document;
     - FAILED: the document is revoked (or suspended);
     - UNDETERMINED: the list is missing, unreadable, untrusted or stale at ``now``;
     - NOT_APPLICABLE: the document carries no reference (no ``jti`` + ``rid``, no ``st``).
     """
 
-    def check(self, document: QrDocument, *, now: dt.datetime) -> Check: ...
+    def check(self, document: QrDocument) -> Check: ...
 
 
 def has_revocation_reference(document: QrDocument) -> bool:
@@ -98,11 +102,11 @@ class NoRevocationData:
     """The checker of a verifier that has no revocation lists at all: every reference is
     UNDETERMINED ("list missing", v0.5 §5 step 6), every document without one N/A."""
 
-    def check(self, document: QrDocument, *, now: dt.datetime) -> Check:
+    def check(self, document: QrDocument) -> Check:
         if not has_revocation_reference(document):
-            return Check(REVOCATION_CODE, CheckResult.NOT_APPLICABLE, "no revocation reference")
+            return Check(codes.REVOCATION, CheckResult.NOT_APPLICABLE, "no revocation reference")
         return Check(
-            REVOCATION_CODE,
+            codes.REVOCATION,
             CheckResult.UNDETERMINED,
             f"no revocation list is available for {reference_text(document)}",
         )
@@ -112,34 +116,32 @@ def revocation_check(
     document: QrDocument,
     checker: RevocationChecker | None,
     mode: RevocationMode,
-    *,
-    now: dt.datetime,
 ) -> Check:
     """The ``revocation`` check of one verified document under the policy ``mode``."""
     cite = "(EHIC PDF QR PoC v0.5 §5 step 6)"
     if mode == "skip":
         return Check(
-            REVOCATION_CODE, CheckResult.NOT_APPLICABLE, f"revocation not checked (policy) {cite}"
+            codes.REVOCATION, CheckResult.NOT_APPLICABLE, f"revocation not checked (policy) {cite}"
         )
     if not has_revocation_reference(document):
         claims = " and ".join(document.doctype.revocation.claims)
         return Check(
-            REVOCATION_CODE,
+            codes.REVOCATION,
             CheckResult.NOT_APPLICABLE,
             f"the document has no {claims}: no revocation check applies {cite}",
         )
     try:
-        check = (checker or NoRevocationData()).check(document, now=now)
+        check = (checker or NoRevocationData()).check(document)
     except Exception as exc:  # a checker bug must not become a traceback or a verdict
         check = Check(
-            REVOCATION_CODE,
+            codes.REVOCATION,
             CheckResult.UNDETERMINED,
             f"the revocation checker failed ({type(exc).__name__})",
         )
     if not isinstance(check, Check):
-        check = Check(REVOCATION_CODE, CheckResult.UNDETERMINED, "no revocation answer")
-    if not check.code.startswith(REVOCATION_CODE):
-        check = Check(REVOCATION_CODE, check.result, check.message)
+        check = Check(codes.REVOCATION, CheckResult.UNDETERMINED, "no revocation answer")
+    if codes.family(check.code) not in _ANSWER_FAMILIES:
+        check = Check(codes.REVOCATION, check.result, check.message)
     if check.result is CheckResult.UNDETERMINED and mode == "optional":
         return Check(
             check.code,

@@ -17,14 +17,13 @@ from typing import Protocol
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier._report import Check, CheckResult, failed, passed
 from verifier.jose import PublicKey, describe_key, jwk_from_public_key, jwk_thumbprint, key_type
 from verifier.qr._doctypes import require_kid_framework
 from verifier.qr._document import QrDocument
 from verifier.qr._kid import JKT, X5T_S256, certificate_thumbprint, parse_kid
-
-ACCREDITATION_PERIOD_CODE = "trust.accreditation_period"
 
 
 class ResolvedDocumentKey(Protocol):
@@ -87,7 +86,7 @@ def _public_key(cert: x509.Certificate) -> PublicKey:
         raise UntrustedIssuer(
             f"the certificate of {_subject(cert)} holds a {describe_key(key)} key, which the "
             "crypto policy does not accept",
-            code="trust.certificate",
+            code=codes.TRUST_CERTIFICATE,
         )
     return key  # type: ignore[return-value]
 
@@ -97,7 +96,7 @@ def _load_pem(data: bytes, what: str) -> list[x509.Certificate]:
         return x509.load_pem_x509_certificates(data)
     except ValueError as exc:
         raise MalformedInput(
-            f"{what} is not a PEM certificate: {exc}", code="trust.certificate"
+            f"{what} is not a PEM certificate: {exc}", code=codes.TRUST_CERTIFICATE
         ) from None
 
 
@@ -176,7 +175,7 @@ class TrustedCertificates:
                 data = Path(path).read_bytes()
             except OSError as exc:
                 raise MalformedInput(
-                    f"cannot read {path}: {exc}", code="trust.certificate"
+                    f"cannot read {path}: {exc}", code=codes.TRUST_CERTIFICATE
                 ) from None
             certs.extend(_load_pem(data, str(path)))
         return cls(certs, official_ids=official_ids)
@@ -189,19 +188,19 @@ class TrustedCertificates:
         entry = self._by_thumbprint.get((key_id.kind, key_id.thumbprint))
         if entry is None:
             raise UntrustedIssuer(
-                f"no trusted certificate matches kid {kid}", code="trust.unknown_kid"
+                f"no trusted certificate matches kid {kid}", code=codes.TRUST_UNKNOWN_KID
             )
         official_id = f"{ic}:{ii}"
         if self._official_ids is not None and official_id not in self._official_ids:
             raise UntrustedIssuer(
                 f"the trusted certificate is not bound to institution {official_id}",
-                code="trust.institution",
+                code=codes.TRUST_INSTITUTION,
             )
         start, end = entry.valid_from, entry.valid_until
         if not start <= issued_on <= end:
             raise UntrustedIssuer(
                 f"the certificate {entry.subject} is valid {start} .. {end}, not on di {issued_on}",
-                code="trust.certificate",
+                code=codes.TRUST_CERTIFICATE,
             )
         return ResolvedDocumentIssuer(
             key=entry.key,
@@ -233,7 +232,7 @@ def trust_freshness(resolver: object, now: dt.datetime) -> Check | None:
     try:
         check = method(now)
     except Exception as exc:  # a trust source bug must not become a traceback
-        return Check("trust.freshness", CheckResult.UNDETERMINED, f"{type(exc).__name__}")
+        return Check(codes.TRUST_FRESHNESS, CheckResult.UNDETERMINED, f"{type(exc).__name__}")
     return check if isinstance(check, Check) else None
 
 
@@ -255,7 +254,7 @@ def accreditation_check(document: QrDocument, period: object) -> Check:
     cite = "(EHIC PDF QR PoC v0.5 §5 step 5)"
     if period is None:
         return Check(
-            ACCREDITATION_PERIOD_CODE,
+            codes.TRUST_ACCREDITATION_PERIOD,
             CheckResult.WARNING,
             f"the trust source gives no accreditation period; not checked {cite}",
         )
@@ -267,15 +266,15 @@ def accreditation_check(document: QrDocument, period: object) -> Check:
     valid_until = getattr(period, "valid_until", None)
     if not isinstance(valid_from, dt.date) or not isinstance(valid_until, dt.date | None):
         return Check(
-            ACCREDITATION_PERIOD_CODE, CheckResult.UNDETERMINED, "unreadable accreditation"
+            codes.TRUST_ACCREDITATION_PERIOD, CheckResult.UNDETERMINED, "unreadable accreditation"
         )
     shown = f"{valid_from} .. {valid_until or 'open-ended'}"
     if valid_from <= start and (valid_until is None or end <= valid_until):
         return passed(
-            ACCREDITATION_PERIOD_CODE,
+            codes.TRUST_ACCREDITATION_PERIOD,
             f"{start_name}..{end_name} ({start} .. {end}) lies inside the accreditation {shown}",
         )
     return failed(
-        ACCREDITATION_PERIOD_CODE,
+        codes.TRUST_ACCREDITATION_PERIOD,
         f"{start_name}..{end_name} ({start} .. {end}) is not inside the accreditation {shown} {cite}",
     )

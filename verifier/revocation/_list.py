@@ -18,6 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from verifier import codes
 from verifier._errors import MalformedInput, SignatureInvalid, StatusUnavailable
 from verifier.jose import AlgorithmPolicy, CompactJws, PublicKey, b64_decode, sign_compact_json
 from verifier.signing import Signer
@@ -80,11 +81,11 @@ def certificate_chain_of(token: str) -> tuple[bytes, ...]:
 def _x5c(header: Mapping[str, Any]) -> tuple[bytes, ...]:
     x5c = header.get("x5c", [])
     if not isinstance(x5c, list) or not all(isinstance(c, str) for c in x5c):
-        raise MalformedInput("x5c must be an array of base64 strings", code="revocation.format")
+        raise MalformedInput("x5c must be an array of base64 strings", code=codes.REVOCATION_FORMAT)
     try:  # RFC 7515 §4.1.6: standard base64 (not base64url) DER
         return tuple(b64_decode(c, what="an x5c certificate") for c in x5c)
     except MalformedInput:
-        raise MalformedInput("x5c is not base64", code="revocation.format") from None
+        raise MalformedInput("x5c is not base64", code=codes.REVOCATION_FORMAT) from None
 
 
 def decode_revocation_list(
@@ -92,22 +93,24 @@ def decode_revocation_list(
 ) -> RevocationList:
     """Verify a list with a trusted key; freshness is judged by the caller at its ``now``."""
     if not isinstance(token, str) or len(token) > MAX_LIST_BYTES:
-        raise MalformedInput("revocation list is not text or too large", code="revocation.format")
+        raise MalformedInput(
+            "revocation list is not text or too large", code=codes.REVOCATION_FORMAT
+        )
     jws = CompactJws.parse(token, what="revocation list")
     if jws.header.get("typ") != REVOCATION_LIST_TYP:
         raise MalformedInput(
-            f"revocation list typ is not {REVOCATION_LIST_TYP}", code="revocation.format"
+            f"revocation list typ is not {REVOCATION_LIST_TYP}", code=codes.REVOCATION_FORMAT
         )
     try:
         jws.verify(key, policy)
     except SignatureInvalid as exc:
         raise SignatureInvalid(
-            f"revocation list: {exc.message}", code="revocation.signature"
+            f"revocation list: {exc.message}", code=codes.REVOCATION_SIGNATURE
         ) from None
     claims = jws.payload_object(what="revocation list payload")
     if claims.get("rid") != expected_rid:
         raise StatusUnavailable(
-            "the revocation list is not the one the document names", code="revocation.rid"
+            "the revocation list is not the one the document names", code=codes.REVOCATION_RID
         )
     issued_at = _non_negative_int(claims.get("issued_at"), "issued_at")
     next_update = _non_negative_int(claims.get("next_update"), "next_update")
@@ -116,10 +119,12 @@ def decode_revocation_list(
     if not isinstance(revoked, list) or not all(
         isinstance(j, str) and 0 < len(j) <= MAX_JTI_LENGTH for j in revoked
     ):
-        raise MalformedInput("revoked must be an array of jti strings", code="revocation.format")
+        raise MalformedInput(
+            "revoked must be an array of jti strings", code=codes.REVOCATION_FORMAT
+        )
     if len(revoked) > capacity:
         raise MalformedInput(
-            "the list holds more entries than its capacity", code="revocation.format"
+            "the list holds more entries than its capacity", code=codes.REVOCATION_FORMAT
         )
     return RevocationList(
         expected_rid, issued_at, next_update, capacity, frozenset(revoked), _x5c(jws.header)
@@ -128,5 +133,5 @@ def decode_revocation_list(
 
 def _non_negative_int(value: object, name: str) -> int:
     if type(value) is not int or value < 0:
-        raise MalformedInput(f"{name} must be a non-negative integer", code="revocation.format")
+        raise MalformedInput(f"{name} must be a non-negative integer", code=codes.REVOCATION_FORMAT)
     return value

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from verifier import codes
 from verifier.scan._errors import ScanError, ScanUnavailable
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def load_image(source: str | Path | bytes | bytearray | Image) -> Image:
     else:
         image = source
     if image.width * image.height > MAX_IMAGE_PIXELS:
-        raise ScanError("the image is too large", code="scan.image_size")
+        raise ScanError("the image is too large", code=codes.SCAN_IMAGE_SIZE)
     try:
         transposed: Image = ops.exif_transpose(image)
     except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
@@ -131,15 +132,17 @@ def _open(pil: Any, data: bytes) -> Image:
         if image.width * image.height > MAX_IMAGE_PIXELS:
             raise ScanError(
                 f"the image has {image.width}×{image.height} pixels, more than {MAX_IMAGE_PIXELS}",
-                code="scan.image_size",
+                code=codes.SCAN_IMAGE_SIZE,
             )
         image.load()
     except ScanError:
         raise
     except pil.DecompressionBombError:
-        raise ScanError("the image declares too many pixels", code="scan.image_size") from None
+        raise ScanError("the image declares too many pixels", code=codes.SCAN_IMAGE_SIZE) from None
     except Exception as exc:  # PIL raises many types on hostile input
-        raise ScanError(f"not a readable image ({type(exc).__name__})", code="scan.image") from None
+        raise ScanError(
+            f"not a readable image ({type(exc).__name__})", code=codes.SCAN_IMAGE
+        ) from None
     return image
 
 
@@ -152,13 +155,16 @@ def read_image_bytes(source: str | Path | bytes | bytearray) -> bytes:
         try:
             if path.stat().st_size > MAX_IMAGE_BYTES:
                 raise ScanError(
-                    f"{path.name} is larger than {MAX_IMAGE_BYTES} bytes", code="scan.image_size"
+                    f"{path.name} is larger than {MAX_IMAGE_BYTES} bytes",
+                    code=codes.SCAN_IMAGE_SIZE,
                 )
             data = path.read_bytes()
         except OSError as exc:
-            raise ScanError(f"cannot read {path}: {exc.strerror}", code="scan.image") from None
+            raise ScanError(f"cannot read {path}: {exc.strerror}", code=codes.SCAN_IMAGE) from None
     if len(data) > MAX_IMAGE_BYTES:
-        raise ScanError(f"the image is larger than {MAX_IMAGE_BYTES} bytes", code="scan.image_size")
+        raise ScanError(
+            f"the image is larger than {MAX_IMAGE_BYTES} bytes", code=codes.SCAN_IMAGE_SIZE
+        )
     return data
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from verifier import codes
 from verifier.scan._decoders import MAX_IMAGE_PIXELS, QrDecoder, decode_image, default_decoders
 from verifier.scan._errors import ScanError, ScanUnavailable
 from verifier.scan._pdfium import (
@@ -60,15 +61,15 @@ def read_pdf_bytes(source: str | Path | bytes | bytearray) -> bytes:
         try:
             if path.stat().st_size > MAX_PDF_BYTES:
                 raise ScanError(
-                    f"{path.name} is larger than {MAX_PDF_BYTES} bytes", code="scan.pdf"
+                    f"{path.name} is larger than {MAX_PDF_BYTES} bytes", code=codes.SCAN_PDF
                 )
             data = path.read_bytes()
         except OSError as exc:
-            raise ScanError(f"cannot read {path}: {exc.strerror}", code="scan.pdf") from None
+            raise ScanError(f"cannot read {path}: {exc.strerror}", code=codes.SCAN_PDF) from None
     if len(data) > MAX_PDF_BYTES:
-        raise ScanError(f"the PDF is larger than {MAX_PDF_BYTES} bytes", code="scan.pdf")
+        raise ScanError(f"the PDF is larger than {MAX_PDF_BYTES} bytes", code=codes.SCAN_PDF)
     if b"%PDF-" not in data[:_PDF_HEADER_WINDOW]:
-        raise ScanError("not a PDF (no %PDF- header)", code="scan.pdf")
+        raise ScanError("not a PDF (no %PDF- header)", code=codes.SCAN_PDF)
     return data
 
 
@@ -91,7 +92,9 @@ class PdfFile:
             try:
                 return self._lib.PdfDocument(data)
             except self._lib.PdfiumError as exc:
-                raise ScanError(f"PDFium cannot open the PDF ({exc})", code="scan.pdf") from None
+                raise ScanError(
+                    f"PDFium cannot open the PDF ({exc})", code=codes.SCAN_PDF
+                ) from None
 
         self._document = self.run(load)
         self.page_count: int = self.run(lambda: len(self._document))
@@ -131,7 +134,7 @@ class PdfFile:
                     return self._document[index]
                 except self._lib.PdfiumError as exc:
                     raise ScanError(
-                        f"PDFium cannot load page {index + 1} ({exc})", code="scan.pdf"
+                        f"PDFium cannot load page {index + 1} ({exc})", code=codes.SCAN_PDF
                     ) from None
 
             self._pages[index] = self.run(load)
@@ -179,7 +182,7 @@ class PdfFile:
                 raise ScanError(
                     f"page {index + 1} has an image of {width.value}×{height.value} pixels, "
                     f"more than {MAX_IMAGE_PIXELS}",
-                    code="scan.image_size",
+                    code=codes.SCAN_IMAGE_SIZE,
                 )
 
     def render(self, index: int, *, dpi: int, deadline: Deadline) -> Image:
@@ -214,7 +217,7 @@ class PdfFile:
         finally:
             raw.FPDF_RenderPage_Close(page.raw)
         if status != raw.FPDF_RENDER_DONE:
-            raise ScanError(f"PDFium could not render page {index + 1}", code="scan.pdf")
+            raise ScanError(f"PDFium could not render page {index + 1}", code=codes.SCAN_PDF)
         image: Image = bitmap.to_pil()
         return image.copy()  # own the pixels: the bitmap buffer goes with ``bitmap``
 

@@ -21,6 +21,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from verifier import codes
 from verifier.scan._errors import ScanError, ScanUnavailable
 
 _T = TypeVar("_T")
@@ -66,7 +67,7 @@ class Deadline:
         return max(0.0, self.at - time.monotonic())
 
     def error(self) -> ScanError:
-        return ScanError(f"reading the PDF took more than {self.seconds:g} s", code="scan.pdf")
+        return ScanError(f"reading the PDF took more than {self.seconds:g} s", code=codes.SCAN_PDF)
 
 
 def load_pdfium() -> tuple[Any, Any]:

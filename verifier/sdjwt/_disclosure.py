@@ -12,6 +12,7 @@ from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
+from verifier import codes
 from verifier._errors import DisclosureInvalid, MalformedInput
 from verifier.jose import b64url_decode, b64url_encode, dumps_compact, loads_json
 
@@ -67,29 +68,29 @@ class Disclosure(NamedTuple):
         try:
             content = loads_json(b64url_decode(encoded, what="disclosure"), what="disclosure")
         except MalformedInput as exc:
-            if exc.code == "input.base64.canonical":  # a re-spelled disclosure: say so
+            if exc.code == codes.INPUT_BASE64_CANONICAL:  # a re-spelled disclosure: say so
                 raise
-            raise DisclosureInvalid(exc.message, code="sdjwt.disclosure.format") from None
+            raise DisclosureInvalid(exc.message, code=codes.SDJWT_DISCLOSURE_FORMAT) from None
         if not isinstance(content, list) or len(content) not in (2, 3):
             raise DisclosureInvalid(
                 "a disclosure must be a JSON array of two or three elements",
-                code="sdjwt.disclosure.format",
+                code=codes.SDJWT_DISCLOSURE_FORMAT,
             )
         if not isinstance(content[0], str):
             raise DisclosureInvalid(
-                "a disclosure's salt must be a string", code="sdjwt.disclosure.format"
+                "a disclosure's salt must be a string", code=codes.SDJWT_DISCLOSURE_FORMAT
             )
         name = None
         if len(content) == 3:
             name = content[1]
             if not isinstance(name, str):
                 raise DisclosureInvalid(
-                    "a disclosure's claim name must be a string", code="sdjwt.disclosure.format"
+                    "a disclosure's claim name must be a string", code=codes.SDJWT_DISCLOSURE_FORMAT
                 )
             if name in RESERVED_NAMES:
                 raise DisclosureInvalid(
                     f"a disclosure may not use the reserved claim name {name!r}",
-                    code="sdjwt.disclosure.reserved_name",
+                    code=codes.SDJWT_DISCLOSURE_RESERVED_NAME,
                 )
         digest = b64url_encode(HASH_ALGORITHMS[sd_alg](encoded.encode("ascii")).digest())
         return cls(encoded, digest, content[0], name, content[-1])

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose import CompactJws, b64url_encode, dumps_compact, loads_object
 from verifier.signing import Signer
@@ -25,13 +26,13 @@ def to_compact(text: str, *, pick: Pick | None = None) -> str:
     if "signatures" in document:
         signatures = document["signatures"]
         if not isinstance(signatures, list) or not signatures:
-            raise MalformedInput("'signatures' must be a non-empty array", code="input.format")
+            raise MalformedInput("'signatures' must be a non-empty array", code=codes.INPUT_FORMAT)
         first_header = _unprotected(signatures[0])
         for later in signatures[1:]:
             if {"disclosures", "kb_jwt"} & _unprotected(later).keys():
                 raise MalformedInput(
                     "disclosures/kb_jwt are only allowed in the first header (RFC 9901 §8.3)",
-                    code="input.format",
+                    code=codes.INPUT_FORMAT,
                 )
     else:
         signatures = [document]
@@ -39,17 +40,19 @@ def to_compact(text: str, *, pick: Pick | None = None) -> str:
     disclosures = first_header.get("disclosures", [])
     kb_jwt = first_header.get("kb_jwt", "")
     if not isinstance(disclosures, list) or not all(isinstance(d, str) for d in disclosures):
-        raise MalformedInput("'disclosures' must be an array of strings", code="input.format")
+        raise MalformedInput("'disclosures' must be an array of strings", code=codes.INPUT_FORMAT)
     if not isinstance(kb_jwt, str):
-        raise MalformedInput("'kb_jwt' must be a string", code="input.format")
+        raise MalformedInput("'kb_jwt' must be a string", code=codes.INPUT_FORMAT)
     tail = "~" + "".join(d + "~" for d in disclosures) + kb_jwt
     candidates = []
     for signature in signatures:
         if not isinstance(signature, Mapping):
-            raise MalformedInput("a signature entry is not an object", code="input.format")
+            raise MalformedInput("a signature entry is not an object", code=codes.INPUT_FORMAT)
         protected, sig = signature.get("protected"), signature.get("signature")
         if not all(isinstance(v, str) for v in (protected, payload, sig)):
-            raise MalformedInput("protected/payload/signature must be strings", code="input.format")
+            raise MalformedInput(
+                "protected/payload/signature must be strings", code=codes.INPUT_FORMAT
+            )
         candidates.append(f"{protected}.{payload}.{sig}")
     chosen = candidates[0]
     if pick is not None and len(candidates) > 1:
@@ -60,7 +63,7 @@ def to_compact(text: str, *, pick: Pick | None = None) -> str:
 def _unprotected(entry: object) -> Mapping[str, Any]:
     header = entry.get("header", {}) if isinstance(entry, Mapping) else None
     if not isinstance(header, Mapping):
-        raise MalformedInput("the unprotected header is not an object", code="input.format")
+        raise MalformedInput("the unprotected header is not an object", code=codes.INPUT_FORMAT)
     return header
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from verifier import codes
 from verifier._errors import DisclosureInvalid, MalformedInput
 from verifier.sdjwt._disclosure import Disclosure
 from verifier.sdjwt._pointer import Path
@@ -44,7 +45,7 @@ class DigestProcessor:
             unreferenced = len(self._by_digest) - self.used
             raise DisclosureInvalid(
                 f"{unreferenced} disclosure(s) are not referenced by any digest",
-                code="sdjwt.disclosure.unreferenced",
+                code=codes.SDJWT_DISCLOSURE_UNREFERENCED,
             )
         return result
 
@@ -58,17 +59,17 @@ class DigestProcessor:
 
     def _claim_digest(self, digest: Any) -> Disclosure | None:
         if type(digest) is not str:
-            raise DisclosureInvalid("a digest is not a string", code="sdjwt.digest.format")
+            raise DisclosureInvalid("a digest is not a string", code=codes.SDJWT_DIGEST_FORMAT)
         if digest in self._seen:  # §7.1 step 4
             raise DisclosureInvalid(
-                "a digest appears more than once in the payload", code="sdjwt.digest.duplicate"
+                "a digest appears more than once in the payload", code=codes.SDJWT_DIGEST_DUPLICATE
             )
         self._seen.add(digest)
         return self._by_digest.get(digest)
 
     def _object(self, obj: dict[str, Any], depth: int, path: Path) -> dict[str, Any]:
         if depth > self._max_depth:
-            raise MalformedInput("claims are nested too deeply", code="input.depth")
+            raise MalformedInput("claims are nested too deeply", code=codes.INPUT_DEPTH)
         out: dict[str, Any] = {}
         track = self._on_disclosed is not None
         for name, value in obj.items():
@@ -76,11 +77,11 @@ class DigestProcessor:
                 continue
             if name == "_sd_alg" and depth > 0:
                 raise DisclosureInvalid(
-                    "_sd_alg is only allowed at the top level", code="sdjwt.sd_alg"
+                    "_sd_alg is only allowed at the top level", code=codes.SDJWT_SD_ALG
                 )
             if name == "...":
                 raise DisclosureInvalid(
-                    "'...' is reserved for array digests", code="sdjwt.digest.format"
+                    "'...' is reserved for array digests", code=codes.SDJWT_DIGEST_FORMAT
                 )
             kind = type(value)
             if kind is dict:
@@ -92,7 +93,7 @@ class DigestProcessor:
         if digests is None:
             return out
         if type(digests) is not list:
-            raise DisclosureInvalid("_sd is not an array", code="sdjwt.digest.format")
+            raise DisclosureInvalid("_sd is not an array", code=codes.SDJWT_DIGEST_FORMAT)
         for digest in digests:
             disclosure = self._claim_digest(digest)
             if disclosure is None:
@@ -101,12 +102,12 @@ class DigestProcessor:
             if claim is None:  # §7.1 step 3.3.2.1
                 raise DisclosureInvalid(
                     "an array-element disclosure is referenced from an object's _sd",
-                    code="sdjwt.disclosure.format",
+                    code=codes.SDJWT_DISCLOSURE_FORMAT,
                 )
             if claim in out or claim in obj:  # §7.1 step 3.3.2.3
                 raise DisclosureInvalid(
                     f"disclosed claim {claim!r} already exists at its level",
-                    code="sdjwt.disclosure.duplicate_name",
+                    code=codes.SDJWT_DISCLOSURE_DUPLICATE_NAME,
                 )
             self.used += 1
             child_path = (*path, claim) if track else path
@@ -117,14 +118,14 @@ class DigestProcessor:
 
     def _array(self, items: list[Any], depth: int, path: Path) -> list[Any]:
         if depth > self._max_depth:
-            raise MalformedInput("claims are nested too deeply", code="input.depth")
+            raise MalformedInput("claims are nested too deeply", code=codes.INPUT_DEPTH)
         out: list[Any] = []
         for item in items:
             if type(item) is dict and "..." in item:
                 if len(item) != 1:
                     raise DisclosureInvalid(
                         "an array digest object must have '...' as its only key",
-                        code="sdjwt.digest.format",
+                        code=codes.SDJWT_DIGEST_FORMAT,
                     )
                 disclosure = self._claim_digest(item["..."])
                 if disclosure is None:
@@ -132,7 +133,7 @@ class DigestProcessor:
                 if disclosure.name is not None:  # §7.1 step 3.3.3.1
                     raise DisclosureInvalid(
                         "an object-property disclosure is referenced from an array",
-                        code="sdjwt.disclosure.format",
+                        code=codes.SDJWT_DISCLOSURE_FORMAT,
                     )
                 self.used += 1
                 child_path = (*path, str(len(out))) if self._on_disclosed is not None else path
@@ -152,7 +153,7 @@ def index_disclosures(encoded: list[str], sd_alg: str) -> dict[str, Disclosure]:
         disclosure = Disclosure.parse(text, sd_alg=sd_alg)
         if disclosure.digest in by_digest:
             raise DisclosureInvalid(
-                "the same disclosure is presented twice", code="sdjwt.disclosure.duplicate"
+                "the same disclosure is presented twice", code=codes.SDJWT_DISCLOSURE_DUPLICATE
             )
         by_digest[disclosure.digest] = disclosure
     return by_digest

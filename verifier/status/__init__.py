@@ -1,6 +1,7 @@
 """IETF Token Status List (draft-ietf-oauth-status-list-20): the list, its JWT and CWT tokens,
-and the Referenced Token's ``status`` claim. Verification takes ``now`` and a trusted key as
-inputs; nothing here reads the clock or the network.
+the Referenced Token's ``status`` claim, and the verdict on one reference (:func:`status_check`).
+Verification takes ``now`` and a trusted key as inputs; nothing here reads the clock or the
+network.
 """
 
 from verifier.status._cwt import (
@@ -17,24 +18,20 @@ from verifier.status._media import (
     STATUS_LIST_JWT_TYP,
 )
 from verifier.status._reference import StatusReference
-from verifier.status._token import (
-    DEFAULT_MAX_TOKEN_BYTES,
-    STATUS_ERROR_CODES,
-    StatusListToken,
-    TokenFormat,
-)
+from verifier.status._token import DEFAULT_MAX_TOKEN_BYTES, StatusListToken, TokenFormat
+from verifier.status._verdict import StatusSource, status_check
 
 __all__ = [
     "ALLOWED_BITS",
     "DEFAULT_MAX_ENTRIES",
     "DEFAULT_MAX_TOKEN_BYTES",
-    "STATUS_ERROR_CODES",
     "STATUS_LIST_CWT_MEDIA_TYPE",
     "STATUS_LIST_JWT_MEDIA_TYPE",
     "STATUS_LIST_JWT_TYP",
     "StatusList",
     "StatusListToken",
     "StatusReference",
+    "StatusSource",
     "TokenFormat",
     "TokenStatus",
     "cwt_certificate_chain",
@@ -43,4 +40,5 @@ __all__ = [
     "decode_status_list_token",
     "encode_status_list_cwt",
     "encode_status_list_jwt",
+    "status_check",
 ]

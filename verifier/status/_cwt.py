@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.cose import CoseSign1, CwtClaim, CwtClaims, HeaderParameter, encode_cwt_claims, sign1
 from verifier.jose import AlgorithmPolicy, PublicKey, b64url_encode
@@ -70,7 +71,7 @@ def _check_typ(typ: object) -> None:
     # (§14.8), so only the media type string is accepted (compared case-insensitively).
     if not isinstance(typ, str) or typ.lower() != STATUS_LIST_CWT_MEDIA_TYPE:
         raise MalformedInput(
-            f"protected typ (16) {typ!r} is not {STATUS_LIST_CWT_MEDIA_TYPE}", code="status.typ"
+            f"protected typ (16) {typ!r} is not {STATUS_LIST_CWT_MEDIA_TYPE}", code=codes.STATUS_TYP
         )
 
 
@@ -85,9 +86,9 @@ def _x5chain(message: CoseSign1) -> tuple[bytes, ...]:
         return ()
     certs = (chain,) if isinstance(chain, bytes) else chain
     if not isinstance(certs, list | tuple) or not certs:
-        raise MalformedInput("x5chain is not a bstr or an array of bstr", code="status.format")
+        raise MalformedInput("x5chain is not a bstr or an array of bstr", code=codes.STATUS_FORMAT)
     if not all(isinstance(c, bytes) and c for c in certs):
-        raise MalformedInput("x5chain holds an entry that is not a bstr", code="status.format")
+        raise MalformedInput("x5chain holds an entry that is not a bstr", code=codes.STATUS_FORMAT)
     return tuple(certs)
 
 
@@ -115,7 +116,7 @@ def decode_status_list_cwt(
 ) -> StatusListToken:
     """Verify a Status List Token CWT with a trusted ``key`` and return it (§8.3 steps 3-5)."""
     if not isinstance(token, bytes | bytearray | memoryview):
-        raise MalformedInput("a status list CWT is bytes", code="status.format")
+        raise MalformedInput("a status list CWT is bytes", code=codes.STATUS_FORMAT)
     check_decode_arguments(now, max_token_bytes, len(token))
     with status_errors():
         # §5.2: MUST be COSE_Sign1_Tagged (18) (or Mac0, which a verifier holding a public key
@@ -128,16 +129,18 @@ def decode_status_list_cwt(
     body = claims.claims.get(CwtClaim.STATUS_LIST)  # §5.2: 65533 REQUIRED, §4.3 structure
     if not isinstance(body, Mapping):
         raise MalformedInput(
-            "status list claim (65533) is missing or not a map", code="status.claims"
+            "status list claim (65533) is missing or not a map", code=codes.STATUS_CLAIMS
         )
     lst = body.get("lst")
     if not isinstance(lst, bytes):  # §4.3: lst is a byte string
         raise MalformedInput(
-            "status_list lst is missing or not a byte string", code="status.claims"
+            "status_list lst is missing or not a byte string", code=codes.STATUS_CLAIMS
         )
     ttl = claims.claims.get(CwtClaim.TTL)  # §5.2: unsigned integer, MUST be positive
     if ttl is not None and (type(ttl) is not int or ttl <= 0):
-        raise MalformedInput(f"ttl (65534) {ttl!r} is not a positive integer", code="status.ttl")
+        raise MalformedInput(
+            f"ttl (65534) {ttl!r} is not a positive integer", code=codes.STATUS_TTL
+        )
     return build_token(
         "cwt",
         sub=claims.sub,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose import AlgorithmPolicy, PublicKey
 from verifier.status._cwt import decode_status_list_cwt
@@ -36,7 +37,7 @@ def decode_status_list_token(
                 body = body.decode("ascii")
             except UnicodeDecodeError:
                 raise MalformedInput(
-                    "a status list JWT is ASCII text", code="status.format"
+                    "a status list JWT is ASCII text", code=codes.STATUS_FORMAT
                 ) from None
         return decode_status_list_jwt(
             body,
@@ -49,7 +50,7 @@ def decode_status_list_token(
             max_token_bytes=max_token_bytes,
         )
     if isinstance(body, str):
-        raise MalformedInput("a status list CWT is binary, not text", code="status.format")
+        raise MalformedInput("a status list CWT is binary, not text", code=codes.STATUS_FORMAT)
     return decode_status_list_cwt(
         body,
         key=key,
@@ -69,7 +70,7 @@ def _kind(body: str | bytes, media_type: str | None) -> str:
             return "jwt"
         if essence == STATUS_LIST_CWT_MEDIA_TYPE:
             return "cwt"
-        raise MalformedInput(f"unexpected media type {media_type!r}", code="status.format")
+        raise MalformedInput(f"unexpected media type {media_type!r}", code=codes.STATUS_FORMAT)
     if isinstance(body, str) or bytes(body[:3]) == b"eyJ":
         return "jwt"
     return "cwt"

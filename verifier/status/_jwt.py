@@ -6,6 +6,7 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose import (
     AlgorithmPolicy,
@@ -71,7 +72,7 @@ def _check_typ(typ: object) -> None:
     if value is not None and "/" not in value:
         value = "application/" + value
     if value != STATUS_LIST_JWT_MEDIA_TYPE:
-        raise MalformedInput(f"typ {typ!r} is not {STATUS_LIST_JWT_TYP}", code="status.typ")
+        raise MalformedInput(f"typ {typ!r} is not {STATUS_LIST_JWT_TYP}", code=codes.STATUS_TYP)
 
 
 def _x5c(header: Mapping[str, Any]) -> tuple[bytes, ...]:
@@ -79,12 +80,12 @@ def _x5c(header: Mapping[str, Any]) -> tuple[bytes, ...]:
     if x5c is None:
         return ()
     if not isinstance(x5c, list) or not x5c or not all(isinstance(c, str) for c in x5c):
-        raise MalformedInput("x5c is not a non-empty array of strings", code="status.format")
+        raise MalformedInput("x5c is not a non-empty array of strings", code=codes.STATUS_FORMAT)
     try:  # RFC 7515 §4.1.6: standard base64 (not base64url) DER
         return tuple(b64_decode(c, what="an x5c certificate") for c in x5c)
     except MalformedInput:
         raise MalformedInput(
-            "x5c holds an entry that is not base64", code="status.format"
+            "x5c holds an entry that is not base64", code=codes.STATUS_FORMAT
         ) from None
 
 
@@ -104,7 +105,7 @@ def decode_status_list_jwt(
     ``expected_uri`` is the ``uri`` of the Referenced Token's status_list; ``now`` is injected.
     """
     if not isinstance(token, str):
-        raise MalformedInput("a status list JWT is text", code="status.format")
+        raise MalformedInput("a status list JWT is text", code=codes.STATUS_FORMAT)
     check_decode_arguments(now, max_token_bytes, len(token))
     with status_errors():
         jws = CompactJws.parse(token.strip(), what="status list token")
@@ -114,17 +115,19 @@ def decode_status_list_jwt(
         claims = jws.payload_object(what="status list token payload")
     body = claims.get("status_list")  # §5.1: REQUIRED, §4.2 structure
     if not isinstance(body, Mapping):
-        raise MalformedInput("status_list claim is missing or not an object", code="status.claims")
+        raise MalformedInput(
+            "status_list claim is missing or not an object", code=codes.STATUS_CLAIMS
+        )
     lst = body.get("lst")
     if not isinstance(lst, str):  # §4.2: lst REQUIRED, base64url string
-        raise MalformedInput("status_list.lst is missing or not a string", code="status.claims")
+        raise MalformedInput("status_list.lst is missing or not a string", code=codes.STATUS_CLAIMS)
     try:
         compressed = b64url_decode(lst, what="status_list.lst")
     except MalformedInput as exc:
-        raise MalformedInput(exc.message, code="status.lst") from None
+        raise MalformedInput(exc.message, code=codes.STATUS_LST) from None
     ttl = claims.get("ttl")  # §5.1: if present, MUST be a positive number
     if ttl is not None and (type(ttl) is bool or not isinstance(ttl, int | float) or ttl <= 0):
-        raise MalformedInput(f"ttl {ttl!r} is not a positive number", code="status.ttl")
+        raise MalformedInput(f"ttl {ttl!r} is not a positive number", code=codes.STATUS_TTL)
     kid = jws.header.get("kid")
     return build_token(
         "jwt",

@@ -16,6 +16,7 @@ from collections import Counter
 from enum import IntEnum
 from typing import Any, Final
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose import b64url_encode
 
@@ -72,7 +73,7 @@ class StatusList:
     ) -> StatusList:
         """Inflate a ZLIB-compressed list (§4.1 step 4) without ever exceeding ``max_entries``."""
         if bits not in ALLOWED_BITS or type(bits) is not int:
-            raise MalformedInput(f"bits must be 1, 2, 4 or 8, not {bits!r}", code="status.bits")
+            raise MalformedInput(f"bits must be 1, 2, 4 or 8, not {bits!r}", code=codes.STATUS_BITS)
         max_bytes = max_entries * bits // 8
         if max_bytes < 1:
             raise ValueError("max_entries is too small for a single byte of statuses")
@@ -80,18 +81,20 @@ class StatusList:
         try:
             raw = inflater.decompress(bytes(data), max_bytes + 1)
         except zlib.error as exc:
-            raise MalformedInput(f"lst is not valid ZLIB data ({exc})", code="status.lst") from None
+            raise MalformedInput(
+                f"lst is not valid ZLIB data ({exc})", code=codes.STATUS_LST
+            ) from None
         if len(raw) > max_bytes:
             raise MalformedInput(
                 f"the status list inflates beyond {max_entries} entries ({max_bytes} bytes)",
-                code="status.inflate_limit",
+                code=codes.STATUS_INFLATE_LIMIT,
             )
         if not inflater.eof:
-            raise MalformedInput("lst is a truncated ZLIB stream", code="status.lst")
+            raise MalformedInput("lst is a truncated ZLIB stream", code=codes.STATUS_LST)
         if inflater.unused_data:
-            raise MalformedInput("lst has data after the ZLIB stream", code="status.lst")
+            raise MalformedInput("lst has data after the ZLIB stream", code=codes.STATUS_LST)
         if not raw:
-            raise MalformedInput("lst inflates to an empty status list", code="status.lst")
+            raise MalformedInput("lst inflates to an empty status list", code=codes.STATUS_LST)
         self = cls.__new__(cls)
         self._init(bytearray(raw), bits)
         return self

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.cose import CwtClaim
 
@@ -22,7 +23,7 @@ _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]*")
 
 
 def _fail(message: str) -> MalformedInput:
-    return MalformedInput(message, code="status.reference")
+    return MalformedInput(message, code=codes.STATUS_REFERENCE)
 
 
 @dataclass(frozen=True, slots=True)

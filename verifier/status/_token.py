@@ -1,7 +1,8 @@
 """The verified Status List Token and the checks its JWT and CWT forms share (§5, §8.3).
 
-Every failure is a typed error with a stable code (see :data:`STATUS_ERROR_CODES`); lower layers'
-codes (``jws.*``, ``cose.*``, ``input.*``) are re-coded to ``status.*`` in :func:`status_errors`.
+Every failure is a typed error with a stable code of the ``status`` family (:mod:`verifier.codes`,
+docs/verification-codes.md); the lower layers' codes (JOSE, COSE, input) are re-coded to it in
+:func:`status_errors`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Final, Literal
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from verifier import codes
 from verifier._errors import (
     AlgorithmNotAllowed,
     MalformedInput,
@@ -28,25 +30,9 @@ TokenFormat = Literal["jwt", "cwt"]
 #: Default ceiling on an encoded Status List Token (characters for JWT, bytes for CWT).
 DEFAULT_MAX_TOKEN_BYTES: Final = 16 * 1024 * 1024
 
-STATUS_ERROR_CODES: Final = {
-    "status.format": "MalformedInput: not a parseable Status List Token",
-    "status.size": "MalformedInput: the token exceeds the size limit",
-    "status.typ": "MalformedInput: wrong typ header (§5.1, §5.2)",
-    "status.alg": "AlgorithmNotAllowed/SignatureInvalid: alg outside the policy or key mismatch",
-    "status.signature": "SignatureInvalid: the signature does not verify (§5.1/§5.2 rule 2)",
-    "status.claims": "MalformedInput: a required claim is missing or mistyped (§8.3 step 3b)",
-    "status.ttl": "MalformedInput: ttl is not a positive number (§5.1, §5.2)",
-    "status.bits": "MalformedInput: bits is not 1, 2, 4 or 8 (§4.1)",
-    "status.lst": "MalformedInput: lst is not a complete ZLIB stream (§4.1, §8.3 step 5)",
-    "status.inflate_limit": "MalformedInput: lst inflates beyond the configured max entries",
-    "status.sub": "StatusUnavailable: sub is not the referenced uri (§8.3 step 4a)",
-    "status.expired": "StatusUnavailable: the token has expired (§8.3 step 4c)",
-    "status.not_yet_valid": "StatusUnavailable: nbf or iat lies in the future",
-    "status.index_out_of_range": "StatusUnavailable: idx outside the list (§8.3 step 6)",
-    "status.reference": "MalformedInput: the Referenced Token's status claim (§6.2, §6.3)",
-}
 _REGISTERED: Final = tuple(TokenStatus)  # value -> enum member without IntEnum's slow lookup
-_RECODED = {"input.size": "status.size", "input.cwt": "status.claims"}
+_RECODED = {codes.INPUT_SIZE: codes.STATUS_SIZE, codes.INPUT_CWT: codes.STATUS_CLAIMS}
+_ALG_CODES = frozenset({codes.JWS_ALG, codes.COSE_ALG})
 
 
 @contextmanager
@@ -55,14 +41,16 @@ def status_errors() -> Iterator[None]:
     try:
         yield
     except AlgorithmNotAllowed as exc:
-        raise AlgorithmNotAllowed(exc.message, code="status.alg") from None
+        raise AlgorithmNotAllowed(exc.message, code=codes.STATUS_ALG) from None
     except SignatureInvalid as exc:
-        code = "status.alg" if exc.code.endswith(".alg") else "status.signature"
+        code = codes.STATUS_ALG if exc.code in _ALG_CODES else codes.STATUS_SIGNATURE
         raise SignatureInvalid(exc.message, code=code) from None
     except MalformedInput as exc:
-        if exc.code.startswith("status."):
+        if codes.family(exc.code) == codes.STATUS_FAMILY:
             raise
-        raise MalformedInput(exc.message, code=_RECODED.get(exc.code, "status.format")) from None
+        raise MalformedInput(
+            exc.message, code=_RECODED.get(exc.code, codes.STATUS_FORMAT)
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +81,7 @@ class StatusListToken:
         except IndexError:
             raise StatusUnavailable(
                 f"index {index!r} is outside the status list (size {self.status_list.size})",
-                code="status.index_out_of_range",
+                code=codes.STATUS_INDEX_OUT_OF_RANGE,
             ) from None
         return _REGISTERED[value] if value < len(_REGISTERED) else value
 
@@ -102,7 +90,7 @@ class StatusListToken:
         if reference.uri != self.uri:  # §8.3 step 4a
             raise StatusUnavailable(
                 f"the status list token is for {self.uri!r}, not {reference.uri!r}",
-                code="status.sub",
+                code=codes.STATUS_SUB,
             )
         return self.status(reference.idx)
 
@@ -116,14 +104,16 @@ class StatusListToken:
 def _date(value: object, name: str) -> int | float:
     if type(value) is int or (type(value) is float and math.isfinite(value)):
         return value
-    raise MalformedInput(f"{name} is not a NumericDate", code="status.claims")
+    raise MalformedInput(f"{name} is not a NumericDate", code=codes.STATUS_CLAIMS)
 
 
 def _text(value: object, name: str, *, required: bool) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value:
-        raise MalformedInput(f"{name} is missing or not a non-empty string", code="status.claims")
+        raise MalformedInput(
+            f"{name} is missing or not a non-empty string", code=codes.STATUS_CLAIMS
+        )
     return value
 
 
@@ -150,26 +140,27 @@ def build_token(
     uri = _text(sub, "sub", required=True)  # §5.1/§5.2: sub REQUIRED
     issued = _date(iat, "iat") if iat is not None else None  # §5.1/§5.2: iat REQUIRED
     if issued is None:
-        raise MalformedInput("iat is missing", code="status.claims")
+        raise MalformedInput("iat is missing", code=codes.STATUS_CLAIMS)
     expires = None if exp is None else _date(exp, "exp")
     not_before = None if nbf is None else _date(nbf, "nbf")
     issuer = _text(iss, "iss", required=False)
     aggregation = _text(aggregation_uri, "aggregation_uri", required=False)
     if type(bits) is not int:
-        raise MalformedInput(f"bits {bits!r} is not an integer", code="status.bits")
+        raise MalformedInput(f"bits {bits!r} is not an integer", code=codes.STATUS_BITS)
     if uri != expected_uri:  # §5.1/§5.2 sub MUST equal the uri; §8.3 step 4a
         raise StatusUnavailable(
-            f"the token's sub {uri!r} is not the referenced uri {expected_uri!r}", code="status.sub"
+            f"the token's sub {uri!r} is not the referenced uri {expected_uri!r}",
+            code=codes.STATUS_SUB,
         )
     if expires is not None and now >= expires + leeway:  # §8.3 step 4c; RFC 7519 §4.1.4
-        raise StatusUnavailable("the status list token has expired", code="status.expired")
+        raise StatusUnavailable("the status list token has expired", code=codes.STATUS_EXPIRED)
     if not_before is not None and now + leeway < not_before:  # RFC 7519 §4.1.5, RFC 8392 §3.1.5
         raise StatusUnavailable(
-            "the status list token is not valid yet", code="status.not_yet_valid"
+            "the status list token is not valid yet", code=codes.STATUS_NOT_YET_VALID
         )
     if now + leeway < issued:
         raise StatusUnavailable(
-            "the status list token was issued in the future", code="status.not_yet_valid"
+            "the status list token was issued in the future", code=codes.STATUS_NOT_YET_VALID
         )
     status_list = StatusList.from_compressed(lst, bits, max_entries)  # §8.3 step 5
     return StatusListToken(
@@ -213,5 +204,5 @@ def check_decode_arguments(now: object, max_token_bytes: int, size: int) -> None
         raise TypeError("now must be a number of seconds since the epoch (never read from a clock)")
     if size > max_token_bytes:
         raise MalformedInput(
-            f"the status list token exceeds {max_token_bytes} bytes", code="status.size"
+            f"the status list token exceeds {max_token_bytes} bytes", code=codes.STATUS_SIZE
         )

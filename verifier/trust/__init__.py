@@ -20,14 +20,13 @@ from verifier.trust._dev_pki import (
     create_root_ca,
 )
 from verifier.trust._freshness import (
-    FRESHNESS_CODE,
     Freshness,
     FreshnessPolicy,
     classify_age,
 )
 from verifier.trust._kid_resolvers import (
     DocumentKey,
-    QrDocumentResolver,
+    TrustListDocumentResolver,
 )
 from verifier.trust._model import (
     Accreditation,
@@ -54,7 +53,7 @@ from verifier.trust._pki import (
     x5t_s256,
 )
 from verifier.trust._resolver import IssuerKeyResolver, JwksResolver, ResolvedKey
-from verifier.trust._rollback import ROLLBACK_CODE, SequenceWatermark, rollback_check
+from verifier.trust._rollback import SequenceWatermark, rollback_check
 from verifier.trust._snapshot import Authorization, TrustSnapshot
 from verifier.trust._trust_list import (
     TRUST_LIST_TYP,
@@ -68,8 +67,6 @@ from verifier.trust._x5c_resolvers import SdJwtVcTrustResolver, StatusListTrustR
 __all__ = [
     "BUNDLE_TYP",
     "DOCUMENT_SIGNING_OID",
-    "FRESHNESS_CODE",
-    "ROLLBACK_CODE",
     "STATUS_SIGNING_OID",
     "TRUST_LIST_TYP",
     "Accreditation",
@@ -86,13 +83,13 @@ __all__ = [
     "Issuer",
     "IssuerKeyResolver",
     "JwksResolver",
-    "QrDocumentResolver",
     "ResolvedKey",
     "SdJwtVcTrustResolver",
     "SequenceWatermark",
     "StatusListTrustResolver",
     "StatusToken",
     "TrustList",
+    "TrustListDocumentResolver",
     "TrustSnapshot",
     "build_bundle",
     "certificate_from_b64",

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer, VerificationError
 from verifier._report import Check, CheckResult, passed
 from verifier.jose import CompactJws
@@ -30,7 +31,6 @@ from verifier.trust._trust_list import sign_registry_jws, verify_registry_jws, v
 from verifier.trust._x5c_resolvers import StatusListTrustResolver
 
 BUNDLE_TYP = "civicred-bundle+jwt"
-ROOT_CODE = "trust.root"
 
 
 class StatusToken(NamedTuple):
@@ -86,7 +86,7 @@ def build_bundle(
 
 
 def _bad(message: str) -> MalformedInput:
-    return MalformedInput(f"bundle: {message}", code="trust.bundle")
+    return MalformedInput(f"bundle: {message}", code=codes.TRUST_BUNDLE)
 
 
 def _mapping(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -159,7 +159,7 @@ class Bundle:
         if root is None:
             anchor, pinned = embedded, False
             pin_check = Check(
-                ROOT_CODE,
+                codes.TRUST_ROOT,
                 CheckResult.UNDETERMINED,
                 f"no pinned registry root: the bundle's own root {x5t_s256(embedded)} proves "
                 "nothing by itself (pin it: civicred bundle fetch, bundle pin, or --root)",
@@ -168,10 +168,12 @@ class Bundle:
             if cert_der(embedded) != cert_der(root):
                 raise UntrustedIssuer(
                     "the bundle names a different registry root than the pinned one",
-                    code="trust.root_mismatch",
+                    code=codes.TRUST_ROOT_MISMATCH,
                 )
             anchor, pinned = root, True
-            pin_check = passed(ROOT_CODE, f"chains to the pinned registry root {x5t_s256(root)}")
+            pin_check = passed(
+                codes.TRUST_ROOT, f"chains to the pinned registry root {x5t_s256(root)}"
+            )
         outer = verify_registry_jws(token, typ=BUNDLE_TYP, root=anchor, what="bundle")
         payload = outer.payload
         inner = payload.get("trust_list")

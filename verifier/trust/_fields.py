@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from verifier import codes
 from verifier._errors import MalformedInput
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
-_CODE = "trust.list"
+_CODE = codes.TRUST_LIST
 #: 9999-12-31T23:59:59Z, the last instant a ``datetime`` holds: later NumericDates are hostile.
 MAX_NUMERIC_DATE = 253_402_300_799
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from verifier import codes
 from verifier._report import Check, CheckResult
-
-FRESHNESS_CODE = "trust.freshness"
 
 
 class Freshness(StrEnum):
@@ -70,21 +69,21 @@ class FreshnessPolicy:
         age = _hours(now - issued_at)
         deadline = self.deadline(issued_at, next_update).isoformat()
         if state is Freshness.FRESH:
-            return Check(FRESHNESS_CODE, CheckResult.PASSED, f"{what} is {age} old (fresh)")
+            return Check(codes.TRUST_FRESHNESS, CheckResult.PASSED, f"{what} is {age} old (fresh)")
         if state is Freshness.WARN:
             return Check(
-                FRESHNESS_CODE,
+                codes.TRUST_FRESHNESS,
                 CheckResult.WARNING,
                 f"{what} is {age} old; refresh it (stale at {deadline})",
             )
         if state is Freshness.FUTURE:
             return Check(
-                FRESHNESS_CODE,
+                codes.TRUST_FRESHNESS,
                 CheckResult.UNDETERMINED,
                 f"{what} is dated in the future ({issued_at.isoformat()}): check the clock",
             )
         return Check(
-            FRESHNESS_CODE,
+            codes.TRUST_FRESHNESS,
             CheckResult.UNDETERMINED,
             f"{what} is stale ({age} old, stale since {deadline}): trust cannot be determined",
         )

@@ -48,8 +48,9 @@ class DocumentKey:
         return self.authorization.certificate
 
 
-class QrDocumentResolver:
-    """Keys of QR documents from a verified trust snapshot (the offline Resolver API)."""
+class TrustListDocumentResolver:
+    """Keys of QR documents from a verified trust snapshot (the offline Resolver API): the
+    trust list's implementation of :class:`verifier.qr.QrDocumentResolver`."""
 
     def __init__(self, snapshot: TrustSnapshot) -> None:
         self.snapshot = snapshot

@@ -25,6 +25,7 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
+from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier.jose import PublicKey, b64_decode, b64url_encode
 
@@ -84,7 +85,7 @@ def public_key_of(cert: x509.Certificate) -> PublicKey:
         key = cert.public_key()
     except (ValueError, UnsupportedAlgorithm) as exc:
         raise UntrustedIssuer(
-            f"the certificate's public key is unusable: {exc}", code="trust.certificate"
+            f"the certificate's public key is unusable: {exc}", code=codes.TRUST_CERTIFICATE
         ) from None
     if not isinstance(
         key,
@@ -95,7 +96,8 @@ def public_key_of(cert: x509.Certificate) -> PublicKey:
         | mldsa.MLDSA65PublicKey,
     ):
         raise UntrustedIssuer(
-            f"certificate key type {type(key).__name__} is not supported", code="trust.certificate"
+            f"certificate key type {type(key).__name__} is not supported",
+            code=codes.TRUST_CERTIFICATE,
         )
     return key
 
@@ -115,7 +117,9 @@ def load_certificate(data: bytes) -> x509.Certificate:
             return x509.load_pem_x509_certificate(data)
         return x509.load_der_x509_certificate(data)
     except (ValueError, x509.InvalidVersion) as exc:  # InvalidVersion is no ValueError
-        raise MalformedInput(f"not an X.509 certificate: {exc}", code="trust.certificate") from None
+        raise MalformedInput(
+            f"not an X.509 certificate: {exc}", code=codes.TRUST_CERTIFICATE
+        ) from None
 
 
 def load_pem_certificates(data: bytes) -> tuple[x509.Certificate, ...]:
@@ -124,7 +128,7 @@ def load_pem_certificates(data: bytes) -> tuple[x509.Certificate, ...]:
         certs = tuple(x509.load_pem_x509_certificates(data))
     except (ValueError, x509.InvalidVersion) as exc:
         raise MalformedInput(
-            f"not a PEM certificate file: {exc}", code="trust.certificate"
+            f"not a PEM certificate file: {exc}", code=codes.TRUST_CERTIFICATE
         ) from None
     return certs
 
@@ -144,11 +148,11 @@ def b64_der(cert: x509.Certificate) -> str:
 
 def certificate_from_b64(text: object, *, what: str = "certificate") -> x509.Certificate:
     if not isinstance(text, str) or len(text) > _MAX_CERT_BYTES * 4 // 3 + 4:
-        raise MalformedInput(f"{what} is not a base64 DER string", code="trust.certificate")
+        raise MalformedInput(f"{what} is not a base64 DER string", code=codes.TRUST_CERTIFICATE)
     try:
         der = b64_decode(text, what=what)  # RFC 7515 §4.1.6: standard base64, not base64url
     except MalformedInput as exc:
-        raise MalformedInput(exc.message, code="trust.certificate") from None
+        raise MalformedInput(exc.message, code=codes.TRUST_CERTIFICATE) from None
     return load_certificate(der)
 
 
@@ -168,9 +172,9 @@ def x5c_header(chain: Sequence[x509.Certificate]) -> list[str]:
 def parse_x5c(value: object) -> tuple[x509.Certificate, ...]:
     """The certificates of a JOSE ``x5c`` header: a non-empty array of base64 DER strings."""
     if not isinstance(value, list) or not value:
-        raise UntrustedIssuer("the JOSE header has no x5c certificate chain", code="trust.x5c")
+        raise UntrustedIssuer("the JOSE header has no x5c certificate chain", code=codes.TRUST_X5C)
     if len(value) > MAX_X5C:
-        raise MalformedInput(f"x5c has more than {MAX_X5C} certificates", code="trust.x5c")
+        raise MalformedInput(f"x5c has more than {MAX_X5C} certificates", code=codes.TRUST_X5C)
     return tuple(certificate_from_b64(v, what="an x5c member") for v in value)
 
 
@@ -205,13 +209,13 @@ def validate_chain(
             raise UntrustedIssuer(
                 f"certificate {cert.subject.rfc4514_string()} is not valid before "
                 f"{cert.not_valid_before_utc.isoformat()}",
-                code="trust.cert_not_yet_valid",
+                code=codes.TRUST_CERT_NOT_YET_VALID,
             )
         if at > cert.not_valid_after_utc:
             raise UntrustedIssuer(
                 f"certificate {cert.subject.rfc4514_string()} expired on "
                 f"{cert.not_valid_after_utc.isoformat()}",
-                code="trust.cert_expired",
+                code=codes.TRUST_CERT_EXPIRED,
             )
     verifier = (
         PolicyBuilder()
@@ -224,7 +228,8 @@ def validate_chain(
         chain = tuple(verifier.verify(leaf, others).chain)
     except VerificationError as exc:
         raise UntrustedIssuer(
-            f"the certificate does not chain to the pinned registry root: {exc}", code="trust.chain"
+            f"the certificate does not chain to the pinned registry root: {exc}",
+            code=codes.TRUST_CHAIN,
         ) from None
     _check_use(leaf, use)
     return chain
@@ -235,12 +240,12 @@ def _check_use(leaf: x509.Certificate, use: ValidationUse) -> None:
         if has_eku(leaf):
             raise UntrustedIssuer(
                 "a certificate with an extendedKeyUsage cannot sign registry data",
-                code="trust.wrong_use",
+                code=codes.TRUST_WRONG_USE,
             )
         return
     found = certificate_use(leaf)
     if found != use:
         raise UntrustedIssuer(
             f"the certificate is for {found or 'no civicred use'}, not {use}",
-            code="trust.wrong_use",
+            code=codes.TRUST_WRONG_USE,
         )

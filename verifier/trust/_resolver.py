@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier.jose import PublicKey, jwk_thumbprint, public_key_from_jwk
 
@@ -43,13 +44,13 @@ class JwksResolver:
     ) -> None:
         keys = jwks.get("keys") if isinstance(jwks, Mapping) else None
         if not isinstance(keys, list) or not keys:
-            raise MalformedInput("a JWK Set needs a non-empty 'keys' array", code="input.jwks")
+            raise MalformedInput("a JWK Set needs a non-empty 'keys' array", code=codes.INPUT_JWKS)
         self._issuer = issuer
         self._source = source
         self._by_kid: dict[str, tuple[PublicKey, str | None]] = {}
         for jwk in keys:
             if not isinstance(jwk, Mapping):
-                raise MalformedInput("a JWK Set member is not an object", code="input.jwks")
+                raise MalformedInput("a JWK Set member is not an object", code=codes.INPUT_JWKS)
             kid = jwk.get("kid") if isinstance(jwk.get("kid"), str) else jwk_thumbprint(jwk)
             alg = jwk.get("alg") if isinstance(jwk.get("alg"), str) else None
             self._by_kid[str(kid)] = (public_key_from_jwk(jwk), alg)
@@ -59,7 +60,7 @@ class JwksResolver:
         try:
             data = json.loads(path.read_text())
         except (OSError, ValueError) as exc:
-            raise MalformedInput(f"cannot read JWKS {path}: {exc}", code="input.jwks") from None
+            raise MalformedInput(f"cannot read JWKS {path}: {exc}", code=codes.INPUT_JWKS) from None
         if isinstance(data, Mapping) and "keys" not in data and "kty" in data:
             data = {"keys": [data]}
         return cls(data, issuer=issuer, source=f"JWKS file {path.name}")
@@ -72,6 +73,6 @@ class JwksResolver:
         if kid is None and len(self._by_kid) == 1:
             kid = next(iter(self._by_kid))
         if not isinstance(kid, str) or kid not in self._by_kid:
-            raise UntrustedIssuer(f"no trusted key with kid {kid!r}", code="issuer.key")
+            raise UntrustedIssuer(f"no trusted key with kid {kid!r}", code=codes.ISSUER_KEY)
         key, alg = self._by_kid[kid]
         return ResolvedKey(key, kid, iss if isinstance(iss, str) else None, self._source, alg)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from verifier import codes
 from verifier._report import Check, CheckResult, passed
 from verifier.trust._bundle import Bundle
-
-ROLLBACK_CODE = "trust.rollback"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,7 @@ def rollback_check(bundle: Bundle, newest: SequenceWatermark | None) -> Check:
     numbered = "unnumbered" if bundle.sequence is None else f"sequence {bundle.sequence}"
     if newest is None:
         return passed(
-            ROLLBACK_CODE,
+            codes.TRUST_ROLLBACK,
             f"first bundle seen from this registry root ({numbered}, "
             f"trust list {bundle.snapshot.sequence})",
         )
@@ -66,12 +65,12 @@ def rollback_check(bundle: Bundle, newest: SequenceWatermark | None) -> Check:
         )
     if older:
         return Check(
-            ROLLBACK_CODE,
+            codes.TRUST_ROLLBACK,
             CheckResult.UNDETERMINED,
             "rollback refused: " + "; ".join(older) + " (fetch a current bundle)",
         )
     return passed(
-        ROLLBACK_CODE,
+        codes.TRUST_ROLLBACK,
         f"bundle {numbered} (trust list {bundle.snapshot.sequence}) is not older than the "
         f"newest seen ({_shown(newest.bundle_sequence)}, trust list {newest.trust_list_sequence})",
     )

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import UntrustedIssuer
 from verifier._report import Check, CheckResult, failed, passed
 from verifier.trust._freshness import FreshnessPolicy
@@ -34,7 +35,7 @@ def split_kid(kid: object) -> tuple[str, str]:
     parts = kid.split(":") if isinstance(kid, str) else []
     if len(parts) != 3 or not parts[0] or parts[1] != _X5T_KIND or len(parts[2]) != 43:
         raise UntrustedIssuer(
-            f"kid {kid!r} is not <framework>:x5t#S256:<thumbprint>", code="trust.unknown_kid"
+            f"kid {kid!r} is not <framework>:x5t#S256:<thumbprint>", code=codes.TRUST_UNKNOWN_KID
         )
     return parts[0], parts[2]
 
@@ -62,7 +63,7 @@ class Authorization:
         if failure is not None:
             raise UntrustedIssuer(failure.message, code=failure.code)
         if not self.steps:
-            raise UntrustedIssuer("nothing was authorized", code="trust.unknown_kid")
+            raise UntrustedIssuer("nothing was authorized", code=codes.TRUST_UNKNOWN_KID)
 
 
 def _day(on: date | datetime) -> date:
@@ -84,14 +85,14 @@ def window_step(entry: CertificateEntry, on: date | datetime) -> Check:
     start, end = entry.window
     if _within(on, start, end):
         return passed(
-            "trust.cert_window",
+            codes.TRUST_CERT_WINDOW,
             f"the certificate ({entry.state}) covers {on.isoformat()} "
             f"[{start.isoformat()} .. {end.isoformat()}]",
         )
     after_end = on > end if isinstance(on, datetime) else on > end.date()
-    code = "trust.cert_not_valid_on_date"
+    code = codes.TRUST_CERT_NOT_VALID_ON_DATE
     if entry.state == "retired" and after_end:
-        code = "trust.cert_retired"
+        code = codes.TRUST_CERT_RETIRED
     return failed(
         code,
         f"the certificate ({entry.state}) signs only in [{start.isoformat()} .. "
@@ -106,16 +107,18 @@ def certificate_steps(
     steps: list[Check] = []
     cert_use = certificate_use(entry.certificate)
     if entry.use == use and cert_use == use:
-        steps.append(passed("trust.cert_use", f"the certificate is a {use} certificate"))
+        steps.append(passed(codes.TRUST_CERT_USE, f"the certificate is a {use} certificate"))
     else:
         steps.append(
-            failed("trust.wrong_use", f"the certificate is for {entry.use}/{cert_use}, not {use}")
+            failed(
+                codes.TRUST_WRONG_USE, f"the certificate is for {entry.use}/{cert_use}, not {use}"
+            )
         )
     if entry.revoked_at is not None:
         if _on_or_after(on, entry.revoked_at):
             steps.append(
                 failed(
-                    "trust.cert_revoked",
+                    codes.TRUST_CERT_REVOKED,
                     f"the certificate was revoked at {entry.revoked_at.isoformat()}; "
                     f"the document is dated {on.isoformat()}",
                 )
@@ -123,7 +126,7 @@ def certificate_steps(
         else:
             steps.append(
                 Check(
-                    "trust.cert_revocation",
+                    codes.TRUST_CERT_REVOCATION,
                     CheckResult.WARNING,
                     f"the certificate was revoked at {entry.revoked_at.isoformat()}, after the "
                     "document date",
@@ -220,7 +223,7 @@ class TrustSnapshot:
         found = self._by_x5t.get(x5t)
         if found is None:
             return Authorization(
-                (failed("trust.unknown_kid", f"no certificate {x5t} in the {self.source}"),)
+                (failed(codes.TRUST_UNKNOWN_KID, f"no certificate {x5t} in the {self.source}"),)
             )
         return found
 
@@ -240,18 +243,20 @@ class TrustSnapshot:
         steps = certificate_steps(entry, "document_signing", on)
         if institution in issuer.signs_for:
             steps.append(
-                passed("trust.institution", f"{issuer.id} signs for institution {institution}")
+                passed(codes.TRUST_INSTITUTION, f"{issuer.id} signs for institution {institution}")
             )
         else:
             steps.append(
-                failed("trust.not_for_institution", f"{issuer.id} does not sign for {institution}")
+                failed(
+                    codes.TRUST_NOT_FOR_INSTITUTION, f"{issuer.id} does not sign for {institution}"
+                )
             )
         inst = self._by_official_id.get(institution)
         accreditation = None if inst is None else inst.accreditation_for(document_type, _day(on))
         if accreditation is not None:
             steps.append(
                 passed(
-                    "trust.accreditation",
+                    codes.TRUST_ACCREDITATION,
                     f"{institution} is accredited for {document_type} on {_day(on).isoformat()}",
                 )
             )
@@ -259,7 +264,7 @@ class TrustSnapshot:
             known = "" if inst is not None else " (institution not in the trust list)"
             steps.append(
                 failed(
-                    "trust.not_accredited",
+                    codes.TRUST_NOT_ACCREDITED,
                     f"{institution} is not accredited for {document_type} on "
                     f"{_day(on).isoformat()}{known}",
                 )
@@ -277,9 +282,9 @@ class TrustSnapshot:
         issuer, entry = found
         steps = certificate_steps(entry, "status_signing", on)
         if uri in issuer.status_lists or uri in issuer.revocation_lists:
-            steps.append(passed("trust.list_uri", f"{issuer.id} publishes the list {uri}"))
+            steps.append(passed(codes.TRUST_LIST_URI, f"{issuer.id} publishes the list {uri}"))
         else:
             steps.append(
-                failed("trust.not_for_list", f"{issuer.id} does not publish the list {uri}")
+                failed(codes.TRUST_NOT_FOR_LIST, f"{issuer.id} does not publish the list {uri}")
             )
         return Authorization(tuple(steps), issuer, entry)

@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws, sign_compact_json
 from verifier.signing import Signer
@@ -54,14 +55,14 @@ def verify_registry_jws(token: str, *, typ: str, root: x509.Certificate, what: s
     jws = CompactJws.parse(token, what=what)
     if jws.header.get("typ") != typ:
         raise UntrustedIssuer(
-            f"{what} typ is {jws.header.get('typ')!r}, not {typ!r}", code="trust.typ"
+            f"{what} typ is {jws.header.get('typ')!r}, not {typ!r}", code=codes.TRUST_TYP
         )
     certs = parse_x5c(jws.header.get("x5c"))
     jws.verify(public_key_of(certs[0]), REGISTRY_ALGORITHMS)
     payload = jws.payload_object(what=f"{what} payload")
     signed_at = numeric_date(payload.get("issued_at"))
     if signed_at is None:
-        raise MalformedInput(f"{what} issued_at is not a NumericDate", code="trust.list")
+        raise MalformedInput(f"{what} issued_at is not a NumericDate", code=codes.TRUST_LIST)
     chain = validate_chain(certs[0], certs[1:], root, at=signed_at, use="registry_signing")
     return RegistryJws(payload, chain, signed_at)
 

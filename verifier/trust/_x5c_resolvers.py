@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography import x509
 
+from verifier import codes
 from verifier._errors import ClaimsInvalid, UntrustedIssuer
 from verifier._report import Check
 from verifier.trust._freshness import FreshnessPolicy
@@ -46,7 +47,7 @@ def _signed_at(payload: Mapping[str, Any], fallback: datetime) -> datetime:
     try:
         return datetime.fromtimestamp(iat, UTC)
     except (OverflowError, OSError, ValueError):
-        raise ClaimsInvalid("iat is out of range", code="claims.iat") from None
+        raise ClaimsInvalid("iat is out of range", code=codes.CLAIMS_IAT) from None
 
 
 class _X5cResolver:
@@ -69,7 +70,7 @@ class _X5cResolver:
     ) -> x509.Certificate:
         certs = [c for c in certs if cert_der(c) != self._root_der]  # the pin is never needed
         if not certs:
-            raise UntrustedIssuer("x5c holds no end-entity certificate", code="trust.chain")
+            raise UntrustedIssuer("x5c holds no end-entity certificate", code=codes.TRUST_CHAIN)
         validate_chain(certs[0], certs[1:], self.root, at=at, use=use)
         return certs[0]
 
@@ -101,18 +102,18 @@ class SdJwtVcTrustResolver(_X5cResolver):
         if found is None:
             raise UntrustedIssuer(
                 f"the x5c leaf is not a certificate of the {self.snapshot.source}",
-                code="trust.unknown_kid",
+                code=codes.TRUST_UNKNOWN_KID,
             )
         issuer, entry = found
         iss = payload.get("iss")
         if iss != issuer.credential_issuer:
             raise UntrustedIssuer(
                 f"the certificate belongs to {issuer.credential_issuer}, not to iss {iss!r}",
-                code="trust.issuer_mismatch",
+                code=codes.TRUST_ISSUER_MISMATCH,
             )
         vct = payload.get("vct")
         if not isinstance(vct, str) or not vct:
-            raise ClaimsInvalid("vct is missing or not a string", code="claims.vct")
+            raise ClaimsInvalid("vct is missing or not a string", code=codes.CLAIMS_VCT)
         source = payload.get("authentic_source")
         institution = source.get("id") if isinstance(source, Mapping) else None
         if not isinstance(institution, str):
@@ -133,7 +134,7 @@ class StatusListTrustResolver(_X5cResolver):
     def resolve(self, header: Mapping[str, Any], payload: Mapping[str, Any]) -> ResolvedKey:
         uri = payload.get("sub")
         if not isinstance(uri, str) or not uri:
-            raise ClaimsInvalid("the status list has no sub (its URI)", code="claims.sub")
+            raise ClaimsInvalid("the status list has no sub (its URI)", code=codes.CLAIMS_SUB)
         return self.resolve_chain(uri, parse_x5c(header.get("x5c")), _signed_at(payload, self.now))
 
     def resolve_chain(
