@@ -5,6 +5,8 @@ scan of a QR, a PDF (QR found by rendering the page; PAdES seal and printed data
 read once for all inputs (``_trust_sources``). One input prints its report as before (human, or
 ``--json``); several inputs, or ``--jsonl``, print JSON Lines, one object per input, and one exit
 code sums them up (:func:`summarise_exits`). ``--date`` is the treatment/visit date.
+``--policy NAME`` verifies for a purpose (docs/policies.md): its checks are added and the report
+keeps only the claims the purpose shows.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verifier._report import VerificationReport
 from verifier.cli._common import (
@@ -30,6 +33,9 @@ from verifier.cli._trust_sources import TrustSources, trust_sources
 from verifier.inputs import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
 from verifier.qr import report_to_eessi_json
 
+if TYPE_CHECKING:
+    from verifier.policies import Policy
+
 SD_JWT_KINDS = (InputKind.SD_JWT, InputKind.SD_JWT_JSON)
 
 
@@ -38,11 +44,12 @@ def verify(args: argparse.Namespace) -> int:
     if args.report is not None:
         _check_report_target(args.report)
     treatment = _treatment_date(args.date)
+    policy = _policy(args)
     inputs = collect(args.inputs)
     first, second = next(inputs), next(inputs, None)
     if args.report is not None and second is not None:
         raise CliError("--report writes one report: give exactly one input")
-    run = _Run(args, trust_sources(args, now), now, treatment)
+    run = _Run(args, trust_sources(args, now), now, treatment, policy)
     if second is None and not args.jsonl:  # one input: its report as before, errors as usage
         return print_report(run.answer(first), as_json=args.json)
     rest = itertools.chain([first], [] if second is None else [second], inputs)
@@ -57,6 +64,7 @@ class _Run:
     trust: TrustSources
     now: dt.datetime
     treatment: dt.date | None
+    policy: Policy | None = None
 
     @property
     def today(self) -> dt.date:
@@ -73,6 +81,15 @@ class _Run:
         return EXIT_BY_OUTCOME[report.outcome]
 
     def answer(self, item: Input) -> VerificationReport:
+        report = self._verified(item)
+        if self.policy is None:
+            return report
+        from verifier.policies import apply_policy
+
+        bundle = None if self.trust.offline is None else self.trust.offline.bundle
+        return apply_policy(report, self.policy, now=self.now, bundle=bundle)
+
+    def _verified(self, item: Input) -> VerificationReport:
         if item.error is not None:
             raise CliError(item.error)
         if self.trust.refusal is not None:
@@ -95,10 +112,15 @@ class _Run:
         from verifier.cli._sdjwt import sdjwt_policy  # SD-JWT inputs only (start-up time)
         from verifier.sdjwt import verify_sd_jwt
 
+        args = self.args
+        policy = sdjwt_policy(args) if self.policy is None else self.policy.sd_jwt_policy(
+            self.now, expected_nonce=args.nonce, expected_aud=args.aud,
+            require_key_binding=bool(args.require_kb or args.nonce), legacy_vc_typ=args.legacy_typ,
+        )  # fmt: skip
         if self.trust.offline is not None:
-            return self.trust.offline.verify_sd_jwt(text, sdjwt_policy(self.args))
+            return self.trust.offline.verify_sd_jwt(text, policy)
         if self.trust.jwks is not None:
-            return verify_sd_jwt(text, policy=sdjwt_policy(self.args), resolver=self.trust.jwks)
+            return verify_sd_jwt(text, policy=policy, resolver=self.trust.jwks)
         raise CliError("an SD-JWT needs trust: pass --bundle (or --issuer-jwks)")
 
     def _document(self, kind: InputKind, data: bytes) -> VerificationReport:
@@ -112,6 +134,23 @@ class _Run:
                 treatment_date=self.treatment, pdf_trust_roots=self.trust.certificates,
             )  # fmt: skip
         raise CliError("a signed document needs trust: pass --bundle (or --trust-cert PEM)")
+
+
+def _policy(args: argparse.Namespace) -> Policy | None:
+    """``--policy NAME``; a purpose shows only some claims, so it writes no EU report (which
+    holds the whole QR) and verifies SD-JWT VCs only (not ``--plain`` SD-JWTs)."""
+    if args.policy is None:
+        return None
+    if args.report is not None:
+        raise CliError("--report exports the whole document: it cannot be used with --policy")
+    if args.plain:
+        raise CliError("--policy verifies SD-JWT VCs: it cannot be used with --plain")
+    from verifier.policies import PolicyError, load_policy
+
+    try:
+        return load_policy(args.policy)
+    except PolicyError as exc:
+        raise CliError(f"cannot use --policy {args.policy}: {exc}") from None
 
 
 def _treatment_date(value: str | None) -> dt.date | None:
