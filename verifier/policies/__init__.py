@@ -8,7 +8,7 @@ and shows, whether holder binding is required, and the age limits of the trust a
 shows (:func:`disclose`, the one filter).
 """
 
-from verifier.policies._apply import KEPT_DETAILS, apply_policy, credential_type
+from verifier.policies._apply import KEPT_DETAILS, TYPE_DETAIL, apply_policy, credential_type
 from verifier.policies._disclose import claim_at, disclose
 from verifier.policies._model import (
     FORMATS,
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_AGE",
     "ROLES",
     "SD_JWT_VC_FORMAT",
+    "TYPE_DETAIL",
     "Accepted",
     "AgeLimits",
     "HolderBinding",

@@ -28,6 +28,7 @@ from verifier.policies._status_age import list_issued_at, referenced_list
 from verifier.qr import QR_FORMAT
 from verifier.trust import Bundle
 
+TYPE_DETAIL = "credential_type"
 #: ``details`` that say nothing about the holder: the document type, the issuer, the trust data.
 KEPT_DETAILS = frozenset(
     {
@@ -72,6 +73,8 @@ def apply_policy(
     shown = None if accepted is None or claims is None else disclose(claims, accepted.shown_paths)
     details = {k: v for k, v in report.details.items() if k in KEPT_DETAILS}
     details["policy"] = policy.name
+    if kind is not None:
+        details[TYPE_DETAIL] = kind
     if "conclusion" in details:  # EHIC PDF QR PoC v0.5 §7 (4), for the outcome under the policy
         valid = VerificationReport.from_checks(checks).outcome is Outcome.VALID
         details["conclusion"] = "Approved" if valid else "Rejected"
@@ -86,7 +89,11 @@ def apply_policy(
 
 
 def credential_type(report: VerificationReport) -> str | None:
-    """The ``vct`` of an SD-JWT VC, the ``sid`` of a QR document (``None`` if not read)."""
+    """The ``vct`` of an SD-JWT VC, the ``sid`` of a QR document (``None`` if not read); of a
+    report under a policy, ``details.credential_type`` (its claims may not show the type)."""
+    named = report.details.get(TYPE_DETAIL)
+    if isinstance(named, str):
+        return named
     claims = report.claims or {}
     if report.format == SD_JWT_VC_FORMAT:
         vct = claims.get("vct")
