@@ -20,17 +20,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from desk.i18n import (
     LANGUAGE_NAMES,
@@ -91,7 +95,9 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates are package data: read once, not stat'ed per request
     )
+    templates = {name: pages.get_template(name) for name in ("page.html", "verdict.html")}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -110,12 +116,12 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
                   openapi_url=None)  # fmt: skip
 
     def render(name: str, lang: str, **context: Any) -> str:
-        now = clock()
-        return pages.get_template(name).render(
+        page = name == "page.html"  # the verdict alone needs no trust panel
+        return templates[name].render(
             lang=lang,
             languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             policy=policy,
-            trust=_trust_view(trust, policy, now, lang),
+            trust=_trust_view(trust, policy, clock(), lang) if page else None,
             t=lambda key, **values: text(key, lang, **values),
             value=lambda v: format_value(v, lang),
             reason=lambda code: text(reason_key(code), lang),
@@ -136,19 +142,25 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
             request.headers.get("accept-language"),
             settings.default_language,
         )
-        status = 200
+        status, took = 200, None
         if body is None:
             verdict, status = verdict_of(refused(TOO_LARGE_CODE, "too large"), policy), 413
         else:
             presentation = _presentation(request, body, form)
-            verdict = await run_in_threadpool(
-                judge, presentation, policy=policy, trust=trust, now=clock(),
-                audience=settings.audience,
-            )  # fmt: skip
-            del presentation, body, form  # nothing of it outlives the request
+            run = partial(judge, presentation, policy=policy, trust=trust, now=clock(),
+                          audience=settings.audience)  # fmt: skip
+            # Text (a QR text, an SD-JWT: a few ms, bounded by the library's limits) is verified
+            # on the event loop: a hop to a worker thread would cost as much as the check.
+            # Images and PDFs (decoding, rendering: tens of ms) go to the thread pool.
+            started = time.perf_counter()
+            verdict = run() if _is_text(request) else await run_in_threadpool(run)
+            took = time.perf_counter() - started
+            del presentation, body, form, run  # nothing of it outlives the request
         fragment = request.headers.get(FRAGMENT_HEADER) == "1"
         html = render("verdict.html" if fragment else "page.html", lang, verdict=verdict)
-        return HTMLResponse(html, status_code=status)
+        # W3C Server Timing: how long the verification itself took (bench/desk.py reads it)
+        timing = {} if took is None else {"Server-Timing": f"verify;dur={took * 1000:.2f}"}
+        return HTMLResponse(html, status_code=status, headers=timing)
 
     @app.get("/healthz")
     async def health() -> JSONResponse:
@@ -158,18 +170,34 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
     static = resources.files("desk").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    @app.middleware("http")
-    async def headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.update(SECURITY_HEADERS)
-        is_static = request.url.path.startswith("/static/") and response.status_code == 200
-        response.headers["Cache-Control"] = STATIC_CACHE if is_static else "no-store"
-        return response
-
+    app.add_middleware(_Headers)
     install_error_handling(app)
     return app
+
+
+class _Headers:
+    """Security headers on every answer; ``no-store`` on all but the static files (a pure ASGI
+    middleware: it adds headers to the response start and touches no body)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                cached = static and message["status"] == 200
+                headers["Cache-Control"] = STATIC_CACHE if cached else "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 async def _refresh_forever(trust: DeskTrust, clock: Clock, every: float) -> None:
@@ -217,8 +245,12 @@ def _form(request: Request, body: bytes | None) -> dict[str, str] | None:
     return {name: values[0] for name, values in fields.items() if values}
 
 
+def _is_text(request: Request) -> bool:
+    return _media_type(request) in _TEXT_TYPES
+
+
 def _presentation(request: Request, body: bytes, form: dict[str, str] | None) -> Presentation:
-    is_text = _media_type(request) in _TEXT_TYPES
+    is_text = _is_text(request)
     channel = channel_of(
         request.headers.get(CHANNEL_HEADER), default=Channel.PASTE if is_text else Channel.PHOTO
     )
