@@ -44,6 +44,21 @@ class _GeneratableAlgorithms:
         return iter(self._names())
 
 
+class _PolicyNames:
+    """``verify --policy`` choices: the shipped purposes, listed only when argparse asks."""
+
+    def _names(self) -> tuple[str, ...]:
+        from verifier.policies import policy_names
+
+        return policy_names()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
 def _keys(commands: Commands) -> None:
     keys = commands.add_parser("keys", help="generate and inspect signing keys")
     sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
@@ -131,6 +146,9 @@ def _verify(commands: Commands) -> None:
     )
     ver.add_argument("--jsonl", action="store_true",
                      help="JSON Lines: one report per input (the default for several inputs)")  # fmt: skip
+    ver.add_argument("--policy", metavar="NAME", choices=_PolicyNames(),
+                     help="verify for a purpose (docs/policies.md): its accepted types and issuers, "
+                          "its data-age limits; the report shows only the claims it needs")  # fmt: skip
     add_sdjwt_verify_arguments(ver)
     ver.set_defaults(handler=deferred("verifier.cli._verify", "verify"))
 

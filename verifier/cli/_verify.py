@@ -6,6 +6,8 @@ read once for all inputs (``_trust_sources``). One input prints its report as be
 ``--json``); several inputs, or ``--jsonl``, print JSON Lines, one object per input, and one exit
 code sums them up (:func:`summarise_exits`). The verification time is read once: ``--now`` (else
 the clock), the local calendar date of that instant, and ``--date`` (the treatment/visit date).
+``--policy NAME`` verifies for a purpose (docs/policies.md): its checks are added and the report
+keeps only the claims the purpose shows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verifier._report import VerificationReport
 from verifier._time import VerificationTime
@@ -32,6 +35,10 @@ from verifier.cli._trust_sources import TrustSources, trust_sources
 from verifier.inputs import DOCUMENT_KINDS, InputKind, detect_input, verify_document_input
 from verifier.qr import report_to_eessi_json
 
+if TYPE_CHECKING:
+    from verifier.policies import Policy
+
+
 SD_JWT_KINDS = (InputKind.SD_JWT, InputKind.SD_JWT_JSON)
 
 
@@ -41,11 +48,12 @@ def verify(args: argparse.Namespace) -> int:
         _check_report_target(args.report)
     # Business dates are local dates (EHIC PDF QR PoC v0.5 §1.2, §2.2): this machine's, at `now`.
     time = VerificationTime(now, now.astimezone().date(), _treatment_date(args.date))
+    policy = _policy(args)
     inputs = collect(args.inputs)
     first, second = next(inputs), next(inputs, None)
     if args.report is not None and second is not None:
         raise CliError("--report writes one report: give exactly one input")
-    run = _Run(args, trust_sources(args, time), time)
+    run = _Run(args, trust_sources(args, time), time, policy)
     if second is None and not args.jsonl:  # one input: its report as before, errors as usage
         return print_report(run.answer(first), as_json=args.json)
     rest = itertools.chain([first], [] if second is None else [second], inputs)
@@ -59,6 +67,7 @@ class _Run:
     args: argparse.Namespace
     trust: TrustSources
     time: VerificationTime
+    policy: Policy | None = None
 
     def print_line(self, item: Input) -> int:
         """One JSON Lines record: the report with the input's name, or the usage error."""
@@ -71,6 +80,15 @@ class _Run:
         return EXIT_BY_OUTCOME[report.outcome]
 
     def answer(self, item: Input) -> VerificationReport:
+        report = self._verified(item)
+        if self.policy is None:
+            return report
+        from verifier.policies import apply_policy
+
+        bundle = None if self.trust.offline is None else self.trust.offline.bundle
+        return apply_policy(report, self.policy, now=self.time.now, bundle=bundle)
+
+    def _verified(self, item: Input) -> VerificationReport:
         if item.error is not None:
             raise CliError(item.error)
         if self.trust.refusal is not None:
@@ -93,7 +111,11 @@ class _Run:
         from verifier.cli._sdjwt import sdjwt_policy  # SD-JWT inputs only (start-up time)
         from verifier.sdjwt import verify_sd_jwt
 
-        policy = sdjwt_policy(self.args, self.time.now)
+        args = self.args
+        policy = sdjwt_policy(args, self.time.now) if self.policy is None else self.policy.sd_jwt_policy(
+            self.time.now, expected_nonce=args.nonce, expected_aud=args.aud,
+            require_key_binding=bool(args.require_kb or args.nonce), legacy_vc_typ=args.legacy_typ,
+        )  # fmt: skip
         if self.trust.offline is not None:
             return self.trust.offline.verify_sd_jwt(text, policy)
         if self.trust.jwks is not None:
@@ -109,6 +131,23 @@ class _Run:
                 pdf_trust_roots=self.trust.certificates,
             )  # fmt: skip
         raise CliError("a signed document needs trust: pass --bundle (or --trust-cert PEM)")
+
+
+def _policy(args: argparse.Namespace) -> Policy | None:
+    """``--policy NAME``; a purpose shows only some claims, so it writes no EU report (which
+    holds the whole QR) and verifies SD-JWT VCs only (not ``--plain`` SD-JWTs)."""
+    if args.policy is None:
+        return None
+    if args.report is not None:
+        raise CliError("--report exports the whole document: it cannot be used with --policy")
+    if args.plain:
+        raise CliError("--policy verifies SD-JWT VCs: it cannot be used with --plain")
+    from verifier.policies import PolicyError, load_policy
+
+    try:
+        return load_policy(args.policy)
+    except PolicyError as exc:
+        raise CliError(f"cannot use --policy {args.policy}: {exc}") from None
 
 
 def _treatment_date(value: str | None) -> dt.date | None:

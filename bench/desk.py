@@ -1,0 +1,153 @@
+"""The desk: from a posted QR text or photo to the verdict, over HTTP, vs the library call alone.
+
+Run: ``.venv/bin/python bench/desk.py [--requests N]``. The desk runs as a real ``uvicorn``
+server process (``python -m desk serve``, the venue policy, the committed sample bundle and root,
+``--now`` at the samples' time) on 127.0.0.1; this process posts each input N times over one
+keep-alive connection (``http.client``: the lightest client, so the figure is the desk's, not a
+client library's) and times request → verdict HTML (wall clock, median), and the round trip of
+``GET /healthz`` alone (the floor any HTTP answer pays on this machine). In the
+same run it times the library call the desk makes for each request
+(:func:`desk.verdicts.verify`: the offline verifier at that moment, then the policy) on the same
+inputs. Goal: the desk ≤ 1.5× the library call. Requests stay on loopback, are bounded in number,
+and the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from desk.sources import Channel, Presentation  # noqa: E402
+from desk.trust import DeskTrust  # noqa: E402
+from desk.verdicts import verify  # noqa: E402
+from servicekit.local import free_port, server_process  # noqa: E402
+from verifier.cli._pins import PinStore  # noqa: E402
+from verifier.policies import load_policy  # noqa: E402
+
+SAMPLES = ROOT / "sample_credentials"
+ROOT_PEM = SAMPLES / "registry-root.pem"
+POLICY = "venue-reduced-tariff"
+AUDIENCE = "x509_san_dns:museum.example"
+
+
+def _printed_photo() -> bytes:
+    """The venue PDF's first page rendered at 144 dpi: what a phone photo of the print shows."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(SAMPLES / "social-status-venue.pdf"))
+    try:
+        image = document[0].render(scale=2.0).to_pil()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _inputs() -> list[tuple[str, bytes, str, Channel]]:
+    return [
+        ("QR text (camera)", (SAMPLES / "social-status-venue.qr.txt").read_bytes().strip(),
+         "text/plain", Channel.CAMERA),
+        ("SD-JWT+KB (pasted)", (SAMPLES / "social-status.presentation.sd-jwt").read_bytes().strip(),
+         "text/plain", Channel.PASTE),
+        ("QR image, PNG", (SAMPLES / "social-status-venue.qr.png").read_bytes(), "image/png",
+         Channel.PHOTO),
+        ("photo of the printed PDF", _printed_photo(), "image/png", Channel.PHOTO),
+    ]  # fmt: skip
+
+
+def _median_ms(run: Callable[[], object], n: int) -> float:
+    run()  # warm-up
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=100, help="requests per input (≤ 1000)")
+    args = parser.parse_args()
+    n = max(5, min(args.requests, 1000))
+    now_text = __import__("json").loads((SAMPLES / "manifest.json").read_text())["generated_at"]
+    now = datetime.fromisoformat(now_text)
+    policy = load_policy(POLICY)
+    inputs = _inputs()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        bundle = work / "bundle.jwt"
+        bundle.write_bytes((SAMPLES / "bundle.jwt").read_bytes())
+        trust = DeskTrust.load(bundle, now=now, root=ROOT_PEM, store=PinStore(work / "config"))
+        library = {
+            name: _median_ms(
+                lambda data=data, channel=channel: verify(
+                    Presentation(data, channel), policy=policy, trust=trust, now=now,
+                    audience=AUDIENCE,
+                ),
+                n,
+            )
+            for name, data, _media, channel in inputs
+        }  # fmt: skip
+        port = free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "CIVICRED_CONFIG_DIR": str(work / "config")}
+        command = [sys.executable, "-m", "desk", "serve", "--bundle", str(bundle), "--root",
+                   str(ROOT_PEM), "--port", str(port), "--now", now_text, "--policy", POLICY,
+                   "--audience", AUDIENCE]  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        with server_process(command, url=url, env=env, log=work / "desk.log"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+            inside: list[float] = []  # the desk's own Server-Timing: verify;dur=…
+
+            def request(method: str, path: str, data: bytes | None, headers: dict[str, str]) -> str:
+                connection.request(method, path, body=data, headers=headers)
+                response = connection.getresponse()
+                timing = response.getheader("Server-Timing", "")
+                if timing.startswith("verify;dur="):
+                    inside.append(float(timing.removeprefix("verify;dur=")))
+                return response.read().decode("utf-8", errors="replace")
+
+            floor = _median_ms(lambda: request("GET", "/healthz", None, {}), n)
+            over_http, in_server = {}, {}
+            for name, data, media, channel in inputs:
+                headers = {"Content-Type": media, "X-Desk-Fragment": "1",
+                           "X-Desk-Channel": channel.value}  # fmt: skip
+
+                def post(data: bytes = data, headers: dict[str, str] = headers) -> None:
+                    html = request("POST", "/verify", data, headers)
+                    assert 'data-outcome="valid"' in html, html[:300]
+
+                inside.clear()
+                over_http[name] = _median_ms(post, n)
+                in_server[name] = statistics.median(inside)
+            connection.close()
+    width = max(len(name) for name, *_ in inputs)
+    print(f"desk over HTTP (uvicorn, loopback) vs the library call, median of {n} requests")
+    print(f"HTTP round trip alone (GET /healthz): {floor:.2f} ms")
+    print(
+        f"{'input':{width}}  {'library ms':>10}  {'desk ms':>8}  {'ratio':>6}  {'verify in desk ms':>17}"
+    )
+    for name, *_ in inputs:
+        ratio = over_http[name] / library[name]
+        mark = "ok" if ratio <= 1.5 else "over 1.5×"
+        print(f"{name:{width}}  {library[name]:10.2f}  {over_http[name]:8.2f}  {ratio:5.2f}×  "
+              f"{in_server[name]:17.2f}  {mark}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""The desk's one settings class (environment prefix ``CIVICRED_DESK_``, or ``civicred desk
+serve`` flags, which win). docs/desk.md lists every setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from desk.i18n import LANGUAGES
+
+ENV_PREFIX = "CIVICRED_DESK_"
+DEFAULT_PORT = 8702
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024
+
+
+class DeskSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
+
+    #: The purpose (``verifier/policies/purposes/<name>.json``).
+    policy: str = "venue-reduced-tariff"
+    #: The registry's offline bundle: read at start, replaced by every verified refresh.
+    bundle: Path = Path("var/desk/bundle.jwt")
+    #: The pinned registry root (PEM); default ``$CIVICRED_REGISTRY_ROOT``, else the pin store.
+    root: Path | None = None
+    #: Where fresh bundles come from (``URL/bundle``); none: the desk stays on its file.
+    registry_url: str | None = None
+    refresh_seconds: float = Field(default=900.0, gt=0)
+    fetch_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    #: The KB-JWT ``aud`` this desk expects (e.g. ``x509_san_dns:museum.example``); none: not
+    #: compared (a warning on each key-bound presentation).
+    audience: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    default_language: str = "en"
+    max_upload_bytes: int = Field(default=MAX_UPLOAD_BYTES, gt=0)
+
+    @field_validator("policy")
+    @classmethod
+    def _known_policy(cls, value: str) -> str:
+        from verifier.policies import policy_names
+
+        if value not in policy_names():
+            raise ValueError(f"unknown policy {value!r} (known: {', '.join(policy_names())})")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"the language must be one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("registry_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("the registry URL must be http(s)://…")
+        return None if value is None else value.rstrip("/")

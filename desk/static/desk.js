@@ -1,0 +1,182 @@
+/* The desk's page script (docs/desk.md). No build step, no inline script: loaded with `defer`
+ * after the vendored zxing-wasm 3.1.6 reader (static/vendor/VENDORED.md).
+ *
+ * Reads a QR code from the device camera (getUserMedia, one frame every 200 ms, decoded in the
+ * page by zxing-wasm, whose .wasm the desk serves itself), takes a photo / scan / PDF, or pasted
+ * text, and POSTs it to /verify. The answer is the server-rendered verdict, put into the ARIA
+ * live region, with a sound and a vibration per outcome. Nothing is kept: the inputs are cleared
+ * as soon as they are sent, and "Next person" clears the verdict.
+ */
+(() => {
+  "use strict";
+
+  const body = document.body;
+  const lang = body.dataset.lang;
+  const region = document.getElementById("verdict-body");
+  const waitingHtml = region.innerHTML;
+  const video = document.getElementById("camera-video");
+  const cameraButton = document.getElementById("camera-button");
+  const cameraState = document.getElementById("camera-state");
+  const photoInput = document.getElementById("photo-input");
+  const pasteForm = document.getElementById("paste-form");
+  const pasteText = document.getElementById("paste-text");
+  const SCAN_INTERVAL_MS = 200;
+
+  document.querySelector(".camera").hidden = false;
+  document.querySelector(".photo").hidden = false;
+
+  // -- the verdict -------------------------------------------------------------------------
+  function say(text) {
+    region.replaceChildren();
+    const line = document.createElement("p");
+    line.className = "waiting";
+    line.textContent = text;
+    region.append(line);
+  }
+
+  async function verify(payload, contentType, channel) {
+    say(body.dataset.textChecking);
+    let html;
+    try {
+      const response = await fetch(`/verify?lang=${encodeURIComponent(lang)}`, {
+        method: "POST",
+        body: payload,
+        headers: { "Content-Type": contentType, "X-Desk-Fragment": "1", "X-Desk-Channel": channel },
+        cache: "no-store",
+        credentials: "same-origin",
+        referrerPolicy: "no-referrer",
+      });
+      html = await response.text();
+    } catch (error) {
+      say(String(error));
+      return;
+    }
+    region.innerHTML = html; // rendered and escaped by the desk (Jinja2 autoescape)
+    const verdict = region.querySelector(".verdict");
+    region.focus();
+    signal(verdict ? verdict.dataset.outcome : "undetermined");
+    const next = region.querySelector(".next");
+    if (next) {
+      next.hidden = false;
+      next.addEventListener("click", () => {
+        region.innerHTML = waitingHtml;
+        cameraButton.focus();
+      });
+    }
+  }
+
+  let audio = null;
+  function signal(outcome) {
+    const tones = { valid: [660, 880], invalid: [220, 160], undetermined: [440, 440] }[outcome] || [440];
+    try {
+      audio = audio || new AudioContext();
+      let at = audio.currentTime;
+      for (const frequency of tones) {
+        const oscillator = audio.createOscillator();
+        const gain = audio.createGain();
+        oscillator.type = outcome === "invalid" ? "square" : "sine";
+        oscillator.frequency.value = frequency;
+        gain.gain.setValueAtTime(0.15, at);
+        gain.gain.exponentialRampToValueAtTime(0.001, at + 0.18);
+        oscillator.connect(gain).connect(audio.destination);
+        oscillator.start(at);
+        oscillator.stop(at + 0.2);
+        at += 0.22;
+      }
+    } catch (_error) {
+      // no audio output: the text and the colour still say it
+    }
+    if (navigator.vibrate) {
+      navigator.vibrate({ valid: [80], invalid: [200, 100, 200] }[outcome] || [120, 80, 120, 80, 120]);
+    }
+  }
+
+  // -- pasted text and files ---------------------------------------------------------------
+  pasteForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = pasteText.value.trim();
+    pasteText.value = "";
+    if (text) verify(text, "text/plain;charset=utf-8", "paste");
+  });
+
+  photoInput.addEventListener("change", () => {
+    const file = photoInput.files && photoInput.files[0];
+    if (!file) return;
+    const type = file.type || "application/octet-stream";
+    photoInput.value = "";
+    verify(file, type, "photo");
+  });
+
+  // -- the camera --------------------------------------------------------------------------
+  let stream = null;
+  let timer = null;
+  let prepared = false;
+  const canvas = document.createElement("canvas");
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+
+  function prepareReader() {
+    if (prepared) return;
+    ZXingWASM.prepareZXingModule({
+      overrides: {
+        locateFile: (path, prefix) => (path.endsWith(".wasm") ? body.dataset.wasm : prefix + path),
+      },
+      fireImmediately: true,
+    });
+    prepared = true;
+  }
+
+  function stopCamera() {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    stream = null;
+    video.srcObject = null;
+    cameraState.textContent = "";
+    cameraButton.textContent = body.dataset.textStart;
+  }
+
+  async function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof ZXingWASM === "undefined") {
+      cameraState.textContent = body.dataset.textUnavailable;
+      return;
+    }
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+    } catch (_error) {
+      stream = null;
+      cameraState.textContent = body.dataset.textUnavailable;
+      return;
+    }
+    prepareReader();
+    video.srcObject = stream;
+    await video.play();
+    cameraButton.textContent = body.dataset.textStop;
+    cameraState.textContent = body.dataset.textLooking;
+    scan();
+  }
+
+  async function scan() {
+    if (!stream) return;
+    if (video.videoWidth > 0) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      try {
+        const results = await ZXingWASM.readBarcodes(image, { formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 1 });
+        const found = results.find((result) => result.isValid && result.text);
+        if (found && stream) {
+          stopCamera();
+          verify(found.text, "text/plain;charset=utf-8", "camera");
+          return;
+        }
+      } catch (_error) {
+        // a frame that cannot be decoded: try the next one
+      }
+    }
+    timer = setTimeout(scan, SCAN_INTERVAL_MS);
+  }
+
+  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  window.addEventListener("pagehide", stopCamera);
+})();
