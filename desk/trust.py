@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from verifier._offline import OfflineVerifier
+from verifier import VerificationTime
+from verifier import OfflineVerifier
 from verifier.cli._common import EXIT_INVALID, CliError, read_file, write_atomically
 from verifier.cli._download import Deadline, download
 from verifier.cli._pins import PinStore
@@ -33,7 +34,8 @@ from verifier.cli._roots import (
     remember,
     verify_bundle,
 )
-from verifier.trust import FRESHNESS_CODE, Bundle
+from verifier.codes import TRUST_FRESHNESS
+from verifier.trust import Bundle
 
 log = logging.getLogger("desk.trust")
 
@@ -129,8 +131,10 @@ class DeskTrust:
         """An offline verifier at ``now``: the bundle's age is rated at ``now`` (it was rated
         when the bundle was loaded; a desk runs for days on one bundle)."""
         bundle = self._bundle
-        checks = tuple(c for c in bundle.checks if c.code != FRESHNESS_CODE)
-        return OfflineVerifier(replace(bundle, checks=(*checks, bundle.freshness_at(now))), now)
+        checks = tuple(c for c in bundle.checks if c.code != TRUST_FRESHNESS)
+        # business dates (validity, visit date) are local dates (EHIC PDF QR PoC v0.5 §2.2)
+        time = VerificationTime(now, now.astimezone().date())
+        return OfflineVerifier(replace(bundle, checks=(*checks, bundle.freshness_at(now))), time)
 
     def refresh(self, now: datetime) -> Refresh:
         """Fetch ``registry_url/bundle``; use it if it verifies and is not a rollback."""

@@ -68,8 +68,7 @@ def verify(
         rules = policy.sd_jwt_policy(now, expected_nonce=presentation.nonce, expected_aud=audience)
         report = verifier.verify_sd_jwt(data.decode("utf-8", errors="replace").strip(), rules)
     elif kind in DOCUMENT_KINDS:
-        # business dates (validity, visit date) are local dates (EHIC PDF QR PoC v0.5 §2.2)
-        report = verifier.verify_document(data, kind, today=now.astimezone().date())
+        report = verifier.verify_document(data, kind)
     else:
         report = refused(UNRECOGNISED_CODE, "not an SD-JWT, a QR text, an image or a PDF")
     return apply_policy(report, policy, now=now, bundle=verifier.bundle)
