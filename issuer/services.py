@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from issuer.issuance import Authorize, CredentialIssuer
+from issuer.oid4vci import IssuanceRecorder, NoIssuanceRecorder, OpenId4VciService
 from issuer.settings import IssuerSettings
+from issuer.sources import AuthenticSource, DevAuthenticSource
 from issuer.status import JtiRevocationService, StatusService
 from issuer.storage import Database
 from verifier.signing import Signer
@@ -28,6 +30,9 @@ class IssuerServices:
     status: StatusService
     revocation: JtiRevocationService
     credentials: CredentialIssuer
+    #: Where the facts about people come from (the subjects of offers).
+    source: AuthenticSource
+    oid4vci: OpenId4VciService
 
     @classmethod
     def build(
@@ -37,22 +42,39 @@ class IssuerServices:
         document_signer: Signer,
         status_signer: Signer,
         authorize: Authorize | None = None,
+        source: AuthenticSource | None = None,
+        recorder: IssuanceRecorder | None = None,
+        clock: Callable[[], datetime] = wall_clock,
         migrate: bool = True,
     ) -> IssuerServices:
         """``migrate=False``: the schema is someone else's job (``civicred issuer migrate``);
-        nothing here connects to the database."""
+        nothing here connects to the database. ``source`` defaults to the fictional dev
+        citizens (the only adapter so far); ``recorder`` to recording nothing more."""
         db = Database(settings.database_url)
         if migrate:
             db.migrate()
+        source = source or DevAuthenticSource()
+        status = StatusService(db, settings, status_signer, clock=clock)
+        credentials = CredentialIssuer(settings.credential_issuer, document_signer, authorize)
         return cls(
             settings=settings,
             db=db,
-            clock=wall_clock,
+            clock=clock,
             document_signer=document_signer,
             status_signer=status_signer,
-            status=StatusService(db, settings, status_signer, clock=wall_clock),
-            revocation=JtiRevocationService(db, settings, status_signer, clock=wall_clock),
-            credentials=CredentialIssuer(settings.credential_issuer, document_signer, authorize),
+            status=status,
+            revocation=JtiRevocationService(db, settings, status_signer, clock=clock),
+            credentials=credentials,
+            source=source,
+            oid4vci=OpenId4VciService(
+                db=db,
+                settings=settings,
+                credentials=credentials,
+                status=status,
+                source=source,
+                recorder=recorder or NoIssuanceRecorder(),
+                clock=clock,
+            ),
         )
 
     def close(self) -> None:

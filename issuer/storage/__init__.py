@@ -9,12 +9,26 @@ from issuer.storage._models import (
     StatusEntryRow,
     StatusListRow,
 )
+from issuer.storage._oid4vci import (
+    AccessTokenRow,
+    CNonceRow,
+    CredentialResponseRow,
+    DpopJtiRow,
+    DpopNonceRow,
+    OfferRow,
+)
 
 __all__ = [
     "MIGRATIONS",
+    "AccessTokenRow",
     "AuditRow",
     "Base",
+    "CNonceRow",
+    "CredentialResponseRow",
     "Database",
+    "DpopJtiRow",
+    "DpopNonceRow",
+    "OfferRow",
     "RevocationEntryRow",
     "RevocationListRow",
     "StatusEntryRow",
