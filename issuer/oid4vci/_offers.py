@@ -135,8 +135,10 @@ class Offers:
             row = session.scalars(
                 select(OfferRow).where(OfferRow.code_digest == code_digest)
             ).first()
-        if row is None or not self._usable(row):
+        if row is None or row.redeemed_at is not None or row.expires_at <= self._clock():
             raise InvalidGrant(_UNUSABLE)
+        if self._burned(row):
+            raise InvalidGrant(self._burned_message)
         if wanted is not None and not set(wanted) <= set(row.configuration_ids):
             raise InvalidAuthorizationDetails(
                 "authorization_details asks for a credential configuration the offer does not grant"
@@ -177,20 +179,26 @@ class Offers:
                 .values(tx_code_attempts=OfferRow.tx_code_attempts + 1)
             )
             if reserved.rowcount != 1:  # type: ignore[attr-defined]
-                raise InvalidGrant(
-                    f"{limit} wrong transaction codes: this offer can no longer be used, ask "
-                    "for a new one"
-                )
+                raise InvalidGrant(self._burned_message)
         expected = row.tx_code_digest or ""
         if not hmac.compare_digest(digest("tx_code", code, tx_code), expected):
             raise InvalidGrant("the transaction code is wrong")
 
     def _usable(self, row: OfferRow) -> bool:
-        burned = (
+        return row.redeemed_at is None and row.expires_at > self._clock() and not self._burned(row)
+
+    def _burned(self, row: OfferRow) -> bool:
+        return (
             row.tx_code_digest is not None
             and row.tx_code_attempts >= self._config.tx_code_max_attempts
         )
-        return row.redeemed_at is None and row.expires_at > self._clock() and not burned
+
+    @property
+    def _burned_message(self) -> str:
+        return (
+            f"{self._config.tx_code_max_attempts} wrong transaction codes: this offer can no "
+            "longer be used, ask for a new one"
+        )
 
     def _new_tx_code(self) -> str:
         length = self._config.tx_code_length
