@@ -19,8 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from verifier import VerificationTime
-from verifier import OfflineVerifier
+from verifier import OfflineVerifier, VerificationTime
 from verifier.cli._common import EXIT_INVALID, CliError, read_file, write_atomically
 from verifier.cli._download import Deadline, download
 from verifier.cli._pins import PinStore

@@ -17,16 +17,45 @@ docs/issuer-errors.md lists the codes.
         │   └── IssuanceNotAllowed             403 issuance_not_allowed
         ├── SigningUnavailable *               503 signing_unavailable
         ├── StatusListFull                     503 status_list_full
-        └── UpstreamError                      502 upstream_error
-            └── UpstreamUnavailable            503 upstream_unavailable
+        ├── UpstreamError                      502 upstream_error
+        │   └── UpstreamUnavailable            503 upstream_unavailable
+        ├── RequestTooLarge                    413 request_too_large
+        ├── OAuthError (OpenID4VCI, RFC 6749 §5.2)      400
+        │   ├── InvalidGrant                   400 invalid_grant
+        │   ├── UnsupportedGrantType           400 unsupported_grant_type
+        │   ├── InvalidAuthorizationDetails    400 invalid_authorization_details
+        │   ├── InvalidDpopProof               400 invalid_dpop_proof
+        │   ├── UseDpopNonce                   400 use_dpop_nonce     (+ DPoP-Nonce)
+        │   ├── InvalidCredentialRequest       400 invalid_credential_request
+        │   ├── UnknownCredentialConfiguration 400 unknown_credential_configuration
+        │   ├── UnknownCredentialIdentifier    400 unknown_credential_identifier
+        │   ├── InvalidProof                   400 invalid_proof
+        │   ├── InvalidNonce                   400 invalid_nonce
+        │   ├── InvalidEncryptionParameters    400 invalid_encryption_parameters
+        │   ├── CredentialRequestDenied        400 credential_request_denied
+        │   ├── InvalidNotificationId          400 invalid_notification_id
+        │   └── InvalidNotificationRequest     400 invalid_notification_request
+        └── ResourceAccessError (RFC 6750 §3, RFC 9449 §7.1; WWW-Authenticate: DPoP error=…)
+            ├── AccessTokenInQuery             400 invalid_request
+            ├── AccessTokenRequired            401 invalid_token      (no error in the challenge)
+            ├── AccessTokenInvalid             401 invalid_token
+            ├── ResourceDpopProofInvalid       401 invalid_dpop_proof
+            ├── ResourceUseDpopNonce           401 use_dpop_nonce     (+ DPoP-Nonce)
+            └── InsufficientScope              403 insufficient_scope
 
     * also a ``verifier.IssuanceError`` (the issuer refused to build a credential).
+
+The OpenID4VCI errors (docs/openid4vci.md) have descriptions in the ASCII subset OpenID4VCI 1.0
+§8.3.1.2 allows (``%x20-21 / %x23-5B / %x5D-7E``: no double quote, no backslash).
 
 Domain code raises these; routers never catch and re-map them. A message is shown to the
 client: it names handles and codes, never personal data or secrets.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from servicekit import Forbidden, InvalidToken, ServiceError, Unauthorized
 from verifier import IssuanceError
@@ -112,21 +141,205 @@ class UpstreamUnavailable(UpstreamError):
     error = "upstream_unavailable"
 
 
+class RequestTooLarge(IssuerError):
+    """The request body is larger than the endpoint accepts."""
+
+    status_code = 413
+    error = "request_too_large"
+
+
+# -- OpenID4VCI and OAuth 2.0 (docs/openid4vci.md) --------------------------------------------
+def oauth_description(message: str) -> str:
+    """``message`` in the characters an ``error_description`` may use (RFC 6749 §5.2,
+    OpenID4VCI 1.0 §8.3.1.2: ``%x20-21 / %x23-5B / %x5D-7E``): a double quote becomes ``'``,
+    a backslash ``/``, anything else outside the set ``?``."""
+    return "".join(
+        "'" if c == '"' else "/" if c == "\\" else c if " " <= c <= "~" else "?" for c in message
+    )
+
+
+class OAuthError(IssuerError):
+    """An OAuth 2.0 / OpenID4VCI error response: 400 with ``error`` and ``error_description``
+    (RFC 6749 §5.2, OpenID4VCI 1.0 §6.3, §8.3.1.2, §11.3)."""
+
+    status_code = 400
+    error = "invalid_request"
+
+    def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(oauth_description(message), headers=headers)
+
+
+class InvalidGrant(OAuthError):
+    """The pre-authorized code is wrong, expired, used or burned, or the transaction code is wrong
+    (OpenID4VCI 1.0 §6.3)."""
+
+    error = "invalid_grant"
+
+
+class UnsupportedGrantType(OAuthError):
+    """Only the pre-authorized code grant is offered (RFC 6749 §5.2)."""
+
+    error = "unsupported_grant_type"
+
+
+class InvalidAuthorizationDetails(OAuthError):
+    """``authorization_details`` of the token request is malformed or asks for more than the
+    offer (RFC 9396 §5)."""
+
+    error = "invalid_authorization_details"
+
+
+class InvalidDpopProof(OAuthError):
+    """The DPoP proof of a token request is missing or invalid (RFC 9449 §5)."""
+
+    error = "invalid_dpop_proof"
+
+
+class UseDpopNonce(OAuthError):
+    """The DPoP proof must carry the server's nonce: retry with the ``DPoP-Nonce`` header's value
+    (RFC 9449 §8). Raised with ``headers={"DPoP-Nonce": nonce}``."""
+
+    error = "use_dpop_nonce"
+
+
+class InvalidCredentialRequest(OAuthError):
+    """The credential request is malformed, lacks or repeats a parameter, or uses an unsupported
+    one (OpenID4VCI 1.0 §8.3.1.2)."""
+
+    error = "invalid_credential_request"
+
+
+class UnknownCredentialConfiguration(OAuthError):
+    error = "unknown_credential_configuration"
+
+
+class UnknownCredentialIdentifier(OAuthError):
+    error = "unknown_credential_identifier"
+
+
+class InvalidProof(OAuthError):
+    """``proofs`` is missing, a key proof is invalid or lacks a nonce (OpenID4VCI 1.0 §8.3.1.2)."""
+
+    error = "invalid_proof"
+
+
+class InvalidNonce(OAuthError):
+    """A key proof's ``nonce`` is not a fresh, unused ``c_nonce``: fetch a new one."""
+
+    error = "invalid_nonce"
+
+
+class InvalidEncryptionParameters(OAuthError):
+    """Credential response encryption was asked for; this issuer does not offer it."""
+
+    error = "invalid_encryption_parameters"
+
+
+class CredentialRequestDenied(OAuthError):
+    """The issuer will not issue this credential (already issued for this grant, the person is no
+    longer eligible, the registry forbids it): unrecoverable for the wallet."""
+
+    error = "credential_request_denied"
+
+
+class InvalidNotificationId(OAuthError):
+    error = "invalid_notification_id"
+
+
+class InvalidNotificationRequest(OAuthError):
+    error = "invalid_notification_request"
+
+
+class ResourceAccessError(IssuerError):
+    """A request to a DPoP-protected resource (credential, notification) without a usable access
+    token (RFC 6750 §3, RFC 9449 §7.1): the status and the ``WWW-Authenticate: DPoP`` challenge
+    name the problem."""
+
+    status_code = 401
+    error = "invalid_token"
+    headers = MappingProxyType({"WWW-Authenticate": 'DPoP error="invalid_token"'})
+
+    def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(oauth_description(message), headers=headers)
+
+
+class AccessTokenInQuery(ResourceAccessError):
+    """An access token in the URI query (RFC 6750 §2.3) is refused: it ends up in logs."""
+
+    status_code = 400
+    error = "invalid_request"
+    headers = MappingProxyType({"WWW-Authenticate": 'DPoP error="invalid_request"'})
+
+
+class AccessTokenRequired(ResourceAccessError):
+    """No access token at all: the challenge has no error (RFC 6750 §3.1)."""
+
+    headers = MappingProxyType({"WWW-Authenticate": "DPoP"})
+
+
+class AccessTokenInvalid(ResourceAccessError):
+    """Unknown or expired access token, or a DPoP-bound token sent as ``Bearer`` (RFC 9449 §7.2)."""
+
+
+class ResourceDpopProofInvalid(ResourceAccessError):
+    error = "invalid_dpop_proof"
+    headers = MappingProxyType({"WWW-Authenticate": 'DPoP error="invalid_dpop_proof"'})
+
+
+class ResourceUseDpopNonce(ResourceAccessError):
+    """Retry with the ``DPoP-Nonce`` header's value (RFC 9449 §9)."""
+
+    error = "use_dpop_nonce"
+    headers = MappingProxyType({"WWW-Authenticate": 'DPoP error="use_dpop_nonce"'})
+
+
+class InsufficientScope(ResourceAccessError):
+    """The access token does not cover this credential configuration (RFC 6750 §3.1)."""
+
+    status_code = 403
+    error = "insufficient_scope"
+    headers = MappingProxyType({"WWW-Authenticate": 'DPoP error="insufficient_scope"'})
+
+
 __all__ = [
+    "AccessTokenInQuery",
+    "AccessTokenInvalid",
+    "AccessTokenRequired",
     "Conflict",
+    "CredentialRequestDenied",
     "DocumentError",
     "Forbidden",
+    "InsufficientScope",
+    "InvalidAuthorizationDetails",
+    "InvalidCredentialRequest",
+    "InvalidDpopProof",
+    "InvalidEncryptionParameters",
+    "InvalidGrant",
+    "InvalidNonce",
+    "InvalidNotificationId",
+    "InvalidNotificationRequest",
+    "InvalidProof",
     "InvalidRequest",
     "InvalidToken",
     "IssuanceNotAllowed",
     "IssuanceRefused",
     "IssuerError",
     "NotFound",
+    "OAuthError",
+    "RequestTooLarge",
+    "ResourceAccessError",
+    "ResourceDpopProofInvalid",
+    "ResourceUseDpopNonce",
     "ServiceError",
     "SigningUnavailable",
     "StatusListFull",
     "StatusTransitionRefused",
     "Unauthorized",
+    "UnknownCredentialConfiguration",
+    "UnknownCredentialIdentifier",
+    "UnsupportedGrantType",
     "UpstreamError",
     "UpstreamUnavailable",
+    "UseDpopNonce",
+    "oauth_description",
 ]

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from issuer.audit import AuditLog
 from issuer.issuance import Authorize, CredentialIssuer
 from issuer.lifecycle import LifecycleService
+from issuer.oid4vci import IssuanceRecorder, OpenId4VciService
 from issuer.settings import IssuerSettings
+from issuer.sources import AuthenticSource, DevAuthenticSource
 from issuer.status import JtiRevocationService, StatusService
 from issuer.storage import Database
 from verifier.signing import Signer
@@ -34,6 +36,9 @@ class IssuerServices:
     audit: AuditLog
     #: Issuances and the operator's changes to them (issuer.lifecycle).
     lifecycle: LifecycleService
+    #: Where the facts about people come from (the subjects of offers).
+    source: AuthenticSource
+    oid4vci: OpenId4VciService
 
     @classmethod
     def build(
@@ -43,29 +48,46 @@ class IssuerServices:
         document_signer: Signer,
         status_signer: Signer,
         authorize: Authorize | None = None,
+        source: AuthenticSource | None = None,
+        recorder: IssuanceRecorder | None = None,
+        clock: Callable[[], datetime] = wall_clock,
         migrate: bool = True,
     ) -> IssuerServices:
         """``migrate=False``: the schema is someone else's job (``civicred issuer migrate``);
-        nothing here connects to the database."""
+        nothing here connects to the database. ``source`` defaults to the fictional dev
+        citizens (the only adapter so far); ``recorder`` (what an OpenID4VCI credential response
+        is recorded in) to the lifecycle's issuances."""
         db = Database(settings.database_url)
         if migrate:
             db.migrate()
-        audit = AuditLog(db, clock=wall_clock)
-        status = StatusService(db, settings, status_signer, clock=wall_clock, audit=audit)
-        revocation = JtiRevocationService(
-            db, settings, status_signer, clock=wall_clock, audit=audit
-        )
+        source = source or DevAuthenticSource()
+        audit = AuditLog(db, clock=clock)
+        status = StatusService(db, settings, status_signer, clock=clock, audit=audit)
+        revocation = JtiRevocationService(db, settings, status_signer, clock=clock, audit=audit)
+        credentials = CredentialIssuer(settings.credential_issuer, document_signer, authorize)
+        lifecycle = LifecycleService(db, status, revocation, audit, clock=clock)
         return cls(
             settings=settings,
             db=db,
-            clock=wall_clock,
+            clock=clock,
             document_signer=document_signer,
             status_signer=status_signer,
             status=status,
             revocation=revocation,
-            credentials=CredentialIssuer(settings.credential_issuer, document_signer, authorize),
+            credentials=credentials,
             audit=audit,
-            lifecycle=LifecycleService(db, status, revocation, audit, clock=wall_clock),
+            lifecycle=lifecycle,
+            source=source,
+            oid4vci=OpenId4VciService(
+                db=db,
+                settings=settings,
+                credentials=credentials,
+                status=status,
+                source=source,
+                recorder=recorder or lifecycle,
+                audit=audit,
+                clock=clock,
+            ),
         )
 
     def close(self) -> None:

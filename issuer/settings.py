@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -60,9 +68,53 @@ def _dev_mode(info: ValidationInfo) -> bool:
     return info.data.get("dev_mode") is True
 
 
+#: Separates a nested setting from its group: ``CIVICRED_ISSUER_OID4VCI__BATCH_SIZE``.
+NESTED_DELIMITER = "__"
+
+
+class OpenId4VciSettings(BaseModel):
+    """OpenID4VCI 1.0 issuance (docs/openid4vci.md): lifetimes, batch size, transaction codes.
+
+    Environment: ``CIVICRED_ISSUER_OID4VCI__<NAME>`` (or the whole group as JSON in
+    ``CIVICRED_ISSUER_OID4VCI``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: How long an offer (and its pre-authorized code, which "MUST be short lived", §4.1.1) can
+    #: be fetched and redeemed.
+    offer_lifetime_seconds: int = Field(default=600, ge=30, le=24 * 3600)
+    #: Access tokens are DPoP-bound and short-lived (§13.6: over 5 minutes is long-lived).
+    access_token_lifetime_seconds: int = Field(default=300, ge=30, le=3600)
+    #: A ``c_nonce`` from the nonce endpoint is single-use and valid this long.
+    c_nonce_lifetime_seconds: int = Field(default=300, ge=10, le=3600)
+    #: A server DPoP nonce is accepted this long; a new one is handed out after half of it.
+    dpop_nonce_lifetime_seconds: int = Field(default=300, ge=10, le=3600)
+    #: Key proofs and DPoP proofs: ``iat`` at most this old …
+    proof_max_age_seconds: int = Field(default=300, ge=10, le=3600)
+    #: … and at most this far in the future (client clock skew).
+    proof_clock_skew_seconds: int = Field(default=60, ge=0, le=600)
+    #: Most key proofs (hence credentials) in one credential request (§12.2.4: >= 2 when
+    #: advertised; 1 turns batch issuance off). Each copy has its own key, salts and status entry.
+    batch_size: int = Field(default=3, ge=1, le=20)
+    #: Digits of the numeric transaction code (``tx_code``) an offer can require.
+    tx_code_length: int = Field(default=6, ge=4, le=12)
+    #: Wrong transaction codes before the pre-authorized code is burned (1.0 Final sets no limit).
+    tx_code_max_attempts: int = Field(default=3, ge=1, le=20)
+    #: Shown by the wallet beside the transaction code input (§4.1.1: at most 300 characters).
+    tx_code_description: str = Field(
+        default="Enter the code you received from the issuing office (letter or text message).",
+        min_length=1,
+        max_length=300,
+    )
+
+
 class IssuerSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, extra="forbid", env_file_encoding="utf-8"
+        env_prefix=ENV_PREFIX,
+        extra="forbid",
+        env_file_encoding="utf-8",
+        env_nested_delimiter=NESTED_DELIMITER,
     )
 
     #: Development conveniences on a loopback address only (``civicred demo`` sets it).
@@ -116,6 +168,9 @@ class IssuerSettings(BaseSettings):
     migrate_on_start: bool = False
     #: Each readiness check (database, keys) must answer within this time.
     readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+
+    # -- OpenID4VCI ------------------------------------------------------------------------------
+    oid4vci: OpenId4VciSettings = Field(default_factory=OpenId4VciSettings)
 
     @field_validator("public_base_url")
     @classmethod
@@ -261,7 +316,8 @@ def load_settings(env_file: Path | None = None, **overrides: Any) -> IssuerSetti
         problems.extend(describe(exc))
         settings = None
     if problems or settings is None:
-        raise SettingsInvalid(problems)
+        # an unknown nested variable is reported by the scan and by pydantic: name it once
+        raise SettingsInvalid(list(dict.fromkeys(problems)))
     return settings
 
 
@@ -269,7 +325,7 @@ def describe(error: ValidationError) -> list[str]:
     """One line per problem: ``CIVICRED_ISSUER_PUBLIC_BASE_URL: must use https (…)``."""
     lines = []
     for item in error.errors(include_url=False, include_input=False):
-        field = str(item["loc"][0]).upper() if item["loc"] else ""
+        field = NESTED_DELIMITER.join(str(part) for part in item["loc"]).upper()
         name = field if field.startswith(ENV_PREFIX) else f"{ENV_PREFIX}{field}"
         message = item["msg"]
         if item["type"] == "missing":
@@ -282,6 +338,10 @@ def describe(error: ValidationError) -> list[str]:
 
 def _unknown_variables() -> list[str]:
     known = {f"{ENV_PREFIX}{name.upper()}" for name in IssuerSettings.model_fields}
+    known |= {
+        f"{ENV_PREFIX}OID4VCI{NESTED_DELIMITER}{name.upper()}"
+        for name in OpenId4VciSettings.model_fields
+    }
     known.add(ENV_FILE_VARIABLE)
     return sorted(n for n in os.environ if n.startswith(ENV_PREFIX) and n not in known)
 

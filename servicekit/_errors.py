@@ -30,12 +30,15 @@ class ServiceError(CivicredError):
 
     status_code: ClassVar[int] = 500
     error: ClassVar[str] = "server_error"
-    #: Response headers that belong to the error (e.g. ``WWW-Authenticate``, RFC 9110 §11.6.1).
-    headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    #: Response headers that belong to the error (e.g. ``WWW-Authenticate``, RFC 9110 §11.6.1):
+    #: the class's, plus those given to one instance (a fresh ``DPoP-Nonce``, RFC 9449 §8).
+    headers: Mapping[str, str] = MappingProxyType({})
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if headers:
+            self.headers = MappingProxyType({**type(self).headers, **headers})
 
 
 class Unauthorized(ServiceError):

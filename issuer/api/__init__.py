@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from issuer.api import _admin, _operator, _status
+from issuer.api import _admin, _offers, _oid4vci, _operator, _status
 from issuer.observability import install_operations
 from issuer.services import IssuerServices
 from servicekit.http import install_error_handling
@@ -17,8 +17,11 @@ def create_app(services: IssuerServices) -> FastAPI:
     app.include_router(_status.router)
     app.include_router(_operator.router)
     app.include_router(_admin.router)
+    app.include_router(_oid4vci.router)
+    app.include_router(_offers.router)
     install_operations(app, services)  # health, readiness, metrics, access log, shutdown
-    install_error_handling(app)
+    # refusals are logged with their code and request id: a wallet's failure can be found
+    install_error_handling(app, log_refusals=True)
     return app
 
 

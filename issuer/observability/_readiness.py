@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from issuer.services import IssuerServices
 from servicekit.observability import Check, NotReady
 from verifier.signing import Signer
+
+if TYPE_CHECKING:  # the services import the protocol code, which records metrics here
+    from issuer.services import IssuerServices
 
 _PROBE = b"civicred readiness probe"
 

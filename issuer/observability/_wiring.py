@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from issuer.observability import metrics
 from issuer.observability._readiness import readiness_checks
-from issuer.services import IssuerServices
 from servicekit.observability import (
     RequestObservationMiddleware,
     add_shutdown_hook,
     install_health,
     metrics_endpoint,
 )
+
+if TYPE_CHECKING:  # the services import the protocol code, which records metrics here
+    from issuer.services import IssuerServices
 
 ACCESS_LOG = "issuer.access"
 log = logging.getLogger("issuer.operations")

@@ -12,15 +12,29 @@ from issuer.storage._models import (
     StatusEntryRow,
     StatusListRow,
 )
+from issuer.storage._oid4vci import (
+    AccessTokenRow,
+    CNonceRow,
+    CredentialResponseRow,
+    DpopJtiRow,
+    DpopNonceRow,
+    OfferRow,
+)
 
 __all__ = [
     "MIGRATIONS",
+    "AccessTokenRow",
     "AuditEntryRow",
     "AuditHeadRow",
     "Base",
+    "CNonceRow",
+    "CredentialResponseRow",
     "Database",
+    "DpopJtiRow",
+    "DpopNonceRow",
     "IssuanceMemberRow",
     "IssuanceRow",
+    "OfferRow",
     "RevocationEntryRow",
     "RevocationListRow",
     "StatusEntryRow",

@@ -53,18 +53,23 @@ def install_error_handling(
     *,
     translate: Mapping[type[Exception], Translation] | None = None,
     legacy_detail: bool = False,
+    log_refusals: bool = False,
 ) -> None:
     """Request ids and the one error handler on ``app``; call it last in ``create_app`` so the
     request-id middleware is the outermost one.
 
     ``translate`` maps foreign exception classes to a :class:`ServiceError` factory.
     ``legacy_detail`` adds ``detail`` to every error body (the registry's first API had it).
+    ``log_refusals`` also logs each 4xx :class:`ServiceError` (at ``info``: route, status and
+    ``error`` code, never the description), so an operator finds a client's refusal by its
+    request id; 5xx errors are always logged (``warning``).
     """
 
     def respond(request: Request, exc: ServiceError) -> Response:
-        if exc.status_code >= 500:
+        if exc.status_code >= 500 or log_refusals:
             route = route_template(request.scope)
-            log.warning(
+            log.log(
+                logging.WARNING if exc.status_code >= 500 else logging.INFO,
                 "%s %s → %d %s (request %s)",
                 request.method,
                 route,

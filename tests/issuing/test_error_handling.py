@@ -47,10 +47,17 @@ def assert_error(response: httpx.Response, status: int, error: str) -> dict[str,
     return body
 
 
-def test_the_tree_is_complete_and_each_code_is_unique() -> None:
-    assert len(ERROR_CLASSES) == 16
-    codes = [c.error for c in ERROR_CLASSES if c not in (errors.IssuerError, errors.ServiceError)]
-    assert len(codes) == len(set(codes)), codes
+def test_the_tree_is_complete_and_each_answer_is_unique() -> None:
+    assert len(ERROR_CLASSES) == 39
+    bases = (errors.IssuerError, errors.ServiceError, errors.OAuthError, errors.ResourceAccessError)
+    # OAuth codes recur by design (invalid_request at the token endpoint and at a resource,
+    # invalid_dpop_proof as 400 and as a 401 challenge), but no two classes answer alike.
+    answers = [
+        (c.status_code, c.error, c.headers.get("WWW-Authenticate"))
+        for c in ERROR_CLASSES
+        if c not in bases
+    ]
+    assert len(answers) == len(set(answers)), answers
     for cls in ERROR_CLASSES:
         assert 400 <= cls.status_code <= 599 and cls.error.isidentifier(), cls
     # Refusals to issue are also the verifier package's IssuanceError (one tree for callers).

@@ -35,8 +35,15 @@ def _heads(database: Database, table: str) -> list[str]:
     [
         (
             ISSUER,
-            "0003",
-            {"status_lists", "status_entries", "revocation_lists", "audit_entries", "issuances"},
+            "0004",
+            {
+                "status_lists",
+                "status_entries",
+                "revocation_lists",
+                "audit_entries",
+                "issuances",
+                "oid4vci_offers",
+            },
         ),
         (REGISTRY, None, {"institutions", "issuers", "certificates", "signed_documents"}),
     ],
@@ -69,7 +76,7 @@ def test_an_existing_issuer_database_at_an_older_revision_still_migrates(
     assert "revocation_lists" not in inspect(database.engine).get_table_names()
     database.migrate()
     assert "revocation_lists" in inspect(database.engine).get_table_names()
-    assert _heads(database, "alembic_version") == ["0003"]
+    assert _heads(database, "alembic_version") == ["0004"]
     database.dispose()
 
 

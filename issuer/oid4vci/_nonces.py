@@ -1,0 +1,114 @@
+"""Nonces and replay records in the database (docs/openid4vci.md, "State"): shared by every
+process, single use by a conditional ``DELETE`` or a unique ``INSERT`` whose outcome is checked.
+
+- ``c_nonce`` (OpenID4VCI 1.0 §7): unpredictable, single use, short-lived; a key proof must carry
+  one. Stored as a digest; consuming it deletes it.
+- Server DPoP nonces (RFC 9449 §8, §9): one current nonce for all clients, replaced after half of
+  its lifetime and accepted for all of it, so a client that just received one never gets a
+  ``use_dpop_nonce`` challenge on its next request.
+- DPoP ``jti`` (RFC 9449 §11.1): each proof is accepted once while its ``iat`` is in the window.
+
+Expired rows are deleted whenever a row of the same kind is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from issuer.oid4vci._secrets import digest, new_secret
+from issuer.settings import OpenId4VciSettings
+from issuer.storage import CNonceRow, Database, DpopJtiRow, DpopNonceRow
+
+Clock = Callable[[], datetime]
+
+
+class CNonces:
+    def __init__(self, db: Database, settings: OpenId4VciSettings, clock: Clock) -> None:
+        self._db = db
+        self._lifetime = timedelta(seconds=settings.c_nonce_lifetime_seconds)
+        self._clock = clock
+
+    def issue(self) -> str:
+        value, now = new_secret(), self._clock()
+        with self._db.session() as session:
+            session.execute(delete(CNonceRow).where(CNonceRow.expires_at <= now))
+            session.execute(
+                insert(CNonceRow).values(
+                    digest=digest("c_nonce", value), expires_at=now + self._lifetime
+                )
+            )
+        return value
+
+    def consume(self, value: str) -> bool:
+        """True exactly once for an issued, unexpired ``value``."""
+        with self._db.session() as session:
+            result = session.execute(
+                delete(CNonceRow).where(
+                    CNonceRow.digest == digest("c_nonce", value),
+                    CNonceRow.expires_at > self._clock(),
+                )
+            )
+            return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+class DpopNonces:
+    def __init__(self, db: Database, settings: OpenId4VciSettings, clock: Clock) -> None:
+        self._db = db
+        self._lifetime = timedelta(seconds=settings.dpop_nonce_lifetime_seconds)
+        self._clock = clock
+
+    def current(self) -> str:
+        """The nonce to hand out now: the newest one with more than half its lifetime left, or a
+        new one (two processes may both make one: both are valid)."""
+        now = self._clock()
+        with self._db.session() as session:
+            value = session.scalars(
+                select(DpopNonceRow.value)
+                .where(DpopNonceRow.expires_at > now + self._lifetime / 2)
+                .order_by(DpopNonceRow.expires_at.desc())
+                .limit(1)
+            ).first()
+            if value is None:
+                value = new_secret()
+                session.execute(delete(DpopNonceRow).where(DpopNonceRow.expires_at <= now))
+                session.execute(
+                    insert(DpopNonceRow).values(value=value, expires_at=now + self._lifetime)
+                )
+            return value
+
+    def accepts(self, value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        with self._db.session() as session:
+            return (
+                session.scalars(
+                    select(DpopNonceRow.value).where(
+                        DpopNonceRow.value == value, DpopNonceRow.expires_at > self._clock()
+                    )
+                ).first()
+                is not None
+            )
+
+
+class DpopReplay:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def first_use(self, jkt: str, jti: str, *, remember_until: datetime) -> bool:
+        """True the first time ``jti`` comes with the key ``jkt``; False for a replay."""
+        try:
+            with self._db.session() as session:
+                session.execute(delete(DpopJtiRow).where(DpopJtiRow.expires_at <= self._clock()))
+                session.execute(
+                    insert(DpopJtiRow).values(
+                        digest=digest("dpop_jti", jkt, jti), expires_at=remember_until
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True

@@ -1,0 +1,259 @@
+"""OpenID4VCI 1.0 issuance with the pre-authorized code flow, one method per endpoint
+(docs/openid4vci.md). No HTTP here: the routers of :mod:`issuer.api` hand over the request's
+body, content type and headers and turn the results into responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from issuer.audit import AuditLog
+from issuer.catalog._claims import CLAIM_BUILDERS
+from issuer.errors import (
+    InvalidAuthorizationDetails,
+    InvalidCredentialRequest,
+    InvalidDpopProof,
+    InvalidNotificationRequest,
+    InvalidRequest,
+    IssuanceRefused,
+    NotFound,
+    OAuthError,
+    ServiceError,
+    UnsupportedGrantType,
+    UseDpopNonce,
+)
+from issuer.issuance import CredentialIssuer
+from issuer.observability import metrics
+from issuer.oid4vci._configurations import configurations
+from issuer.oid4vci._credential_endpoint import CredentialEndpoint
+from issuer.oid4vci._dpop import DpopGuard
+from issuer.oid4vci._key_proofs import KeyProofChecker
+from issuer.oid4vci._metadata import authorization_server_metadata, issuer_metadata
+from issuer.oid4vci._nonces import CNonces, DpopNonces, DpopReplay
+from issuer.oid4vci._offers import PRE_AUTHORIZED_GRANT, CreatedOffer, Offers
+from issuer.oid4vci._recorder import IssuanceRecorder
+from issuer.oid4vci._requests import (
+    parse_credential_request,
+    parse_form,
+    parse_json_object,
+    parse_notification_request,
+)
+from issuer.oid4vci._resource import ResourceGuard, ResourceRequest
+from issuer.oid4vci._responses import CredentialResponses
+from issuer.oid4vci._tokens import AccessTokens
+from issuer.settings import IssuerSettings
+from issuer.sources import AuthenticSource
+from issuer.status import StatusService
+from issuer.storage import Database
+from verifier import MalformedInput
+from verifier.jose import CREDENTIAL_ALGORITHMS, loads_json
+
+#: Key proofs and DPoP proofs: the credential policy of :mod:`verifier.jose`, the one verifiers
+#: apply to the KB-JWT signed later with the same holder key.
+PROOF_ALGORITHMS = CREDENTIAL_ALGORITHMS
+MAX_CONFIGURATIONS_PER_OFFER = 10
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A JSON body for a successful response and the DPoP nonce for the client's next proof."""
+
+    body: dict[str, Any]
+    dpop_nonce: str
+
+
+class OpenId4VciService:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        settings: IssuerSettings,
+        credentials: CredentialIssuer,
+        status: StatusService,
+        source: AuthenticSource,
+        recorder: IssuanceRecorder,
+        audit: AuditLog,
+        clock: Callable[[], datetime],
+    ) -> None:
+        config = settings.oid4vci
+        self._settings = settings
+        self._source = source
+        self._clock = clock
+        self._signing_alg = credentials.signer.algorithm.name
+        self.offers = Offers(db, settings, clock, audit)
+        self.c_nonces = CNonces(db, config, clock)
+        self.dpop = DpopGuard(
+            DpopNonces(db, config, clock), DpopReplay(db, clock), config, PROOF_ALGORITHMS, clock
+        )
+        self.tokens = AccessTokens(db, config, clock)
+        self.resources = ResourceGuard(self.tokens, self.dpop)
+        self.responses = CredentialResponses(db, clock)
+        self.credential_endpoint = CredentialEndpoint(
+            credentials=credentials,
+            status=status,
+            source=source,
+            recorder=recorder,
+            proofs=KeyProofChecker(settings.credential_issuer, PROOF_ALGORITHMS, config),
+            nonces=self.c_nonces,
+            responses=self.responses,
+            clock=clock,
+        )
+
+    # -- metadata (§12.2, RFC 8414) ---------------------------------------------------------
+    def issuer_metadata(self) -> dict[str, Any]:
+        return issuer_metadata(
+            self._settings, signing_alg=self._signing_alg, proof_policy=PROOF_ALGORITHMS
+        )
+
+    def authorization_server_metadata(self) -> dict[str, Any]:
+        return authorization_server_metadata(self._settings, dpop_policy=PROOF_ALGORITHMS)
+
+    # -- offers (§4) -------------------------------------------------------------------------
+    def create_offer(
+        self, *, subject_id: str, configuration_ids: Sequence[str], tx_code: bool, actor: str
+    ) -> CreatedOffer:
+        """An offer for a subject of the authentic source, refused at once when the subject
+        cannot get one of the credentials today (checked again at issuance)."""
+        if not configuration_ids or len(configuration_ids) > MAX_CONFIGURATIONS_PER_OFFER:
+            raise InvalidRequest(
+                f"offer between 1 and {MAX_CONFIGURATIONS_PER_OFFER} credential configurations"
+            )
+        if len(set(configuration_ids)) != len(configuration_ids):
+            raise InvalidRequest("credential_configuration_ids must be unique")
+        unknown = [c for c in configuration_ids if c not in configurations()]
+        if unknown:
+            raise InvalidRequest(f"unknown credential configuration(s): {', '.join(unknown)}")
+        try:
+            person = self._source.person(subject_id)
+        except KeyError:
+            raise NotFound("no such subject in the authentic source") from None
+        today = self._clock().date()
+        for cid in configuration_ids:
+            try:
+                CLAIM_BUILDERS[configurations()[cid].id](person, today)
+            except ValueError as exc:
+                raise IssuanceRefused(f"{cid} cannot be issued to this subject: {exc}") from None
+        return self.offers.create(
+            subject_id=subject_id, configuration_ids=configuration_ids, tx_code=tx_code, actor=actor
+        )
+
+    def offer(self, handle: str) -> dict[str, Any]:
+        return self.offers.document(handle)
+
+    # -- token endpoint (§6, RFC 9449 §5) ----------------------------------------------------
+    def token(self, body: bytes, *, content_type: str | None, dpop: Sequence[str]) -> Answer:
+        try:
+            return self._token(body, content_type, dpop)
+        except OAuthError as exc:
+            metrics.token_error(exc.error)
+            raise
+
+    def _token(self, body: bytes, content_type: str | None, dpop: Sequence[str]) -> Answer:
+        form = parse_form(body, content_type)
+        grant_type = form.get("grant_type")
+        if not grant_type:
+            raise OAuthError("grant_type is required")
+        if grant_type != PRE_AUTHORIZED_GRANT:
+            raise UnsupportedGrantType(f"only {PRE_AUTHORIZED_GRANT} is supported")
+        code = form.get("pre-authorized_code")
+        if not code:
+            raise OAuthError("pre-authorized_code is required (§6.1)")
+        wanted = _authorization_details(form.get("authorization_details"), self._settings)
+        # DPoP before the grant: a nonce challenge or a bad proof spends no code and no attempt
+        proof = self.dpop.verify(
+            dpop,
+            method="POST",
+            url=self._settings.endpoint("token"),
+            access_token=None,
+            invalid=InvalidDpopProof,
+        )
+        self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        grant = self.offers.redeem(code, form.get("tx_code"), wanted=wanted)
+        ids = grant.configuration_ids if wanted is None else tuple(wanted)
+        issued = self.tokens.issue(
+            grant.reference, jkt=proof.jkt, configuration_ids=ids, by_identifier=wanted is not None
+        )
+        answer: dict[str, Any] = {
+            "access_token": issued.access_token,
+            "token_type": "DPoP",
+            "expires_in": issued.expires_in,
+        }
+        if wanted is not None:
+            # §6.2: one dataset per configuration and grant, identified by the configuration id
+            answer["authorization_details"] = [
+                {
+                    "type": "openid_credential",
+                    "credential_configuration_id": cid,
+                    "credential_identifiers": [cid],
+                }
+                for cid in ids
+            ]
+        return Answer(answer, self.dpop.current_nonce())
+
+    # -- nonce endpoint (§7) -----------------------------------------------------------------
+    def nonce(self) -> Answer:
+        return Answer({"c_nonce": self.c_nonces.issue()}, self.dpop.current_nonce())
+
+    # -- credential endpoint (§8) ------------------------------------------------------------
+    def credential(
+        self, request: ResourceRequest, body: bytes, *, content_type: str | None
+    ) -> Answer:
+        try:
+            grant = self.resources.authenticate(request, url=self._settings.endpoint("credential"))
+            parsed = parse_json_object(body, content_type, invalid=InvalidCredentialRequest)
+            issued = self.credential_endpoint.issue(grant, parse_credential_request(parsed))
+        except ServiceError as exc:
+            if exc.status_code < 500:
+                metrics.credential_error(exc.error)
+            raise
+        return Answer(
+            {
+                "credentials": [{"credential": c} for c in issued.credentials],
+                "notification_id": issued.notification_id,
+            },
+            self.dpop.current_nonce(),
+        )
+
+    # -- notification endpoint (§11) ---------------------------------------------------------
+    def notification(
+        self, request: ResourceRequest, body: bytes, *, content_type: str | None
+    ) -> str:
+        """Record the event; returns the DPoP nonce for the client's next proof."""
+        grant = self.resources.authenticate(request, url=self._settings.endpoint("notification"))
+        parsed = parse_json_object(body, content_type, invalid=InvalidNotificationRequest)
+        notification = parse_notification_request(parsed)
+        self.responses.notify(
+            grant.grant_reference, notification.notification_id, notification.event
+        )
+        return self.dpop.current_nonce()
+
+
+def _authorization_details(value: str | None, settings: IssuerSettings) -> list[str] | None:
+    """The configuration ids of ``authorization_details`` (RFC 9396 §2, OpenID4VCI 1.0 §5.1.1),
+    or ``None`` when the parameter is absent."""
+    if value is None:
+        return None
+    try:
+        details = loads_json(value, what="authorization_details")
+    except MalformedInput:
+        raise InvalidAuthorizationDetails("authorization_details is not JSON") from None
+    if not isinstance(details, list) or not details:
+        raise InvalidAuthorizationDetails("authorization_details must be a non-empty array")
+    wanted: list[str] = []
+    for detail in details:
+        if not isinstance(detail, dict) or detail.get("type") != "openid_credential":
+            raise InvalidAuthorizationDetails("each authorization detail must be openid_credential")
+        cid = detail.get("credential_configuration_id")
+        if not isinstance(cid, str) or cid in wanted:
+            raise InvalidAuthorizationDetails(
+                "each authorization detail names one distinct credential_configuration_id"
+            )
+        locations = detail.get("locations")
+        if locations is not None and (
+            not isinstance(locations, list) or settings.credential_issuer not in locations
+        ):
+            raise InvalidAuthorizationDetails("locations must name this credential issuer")
+        wanted.append(cid)
+    return wanted

@@ -1,0 +1,89 @@
+"""Access tokens: opaque, random, short-lived, DPoP-bound (RFC 9449 §6), stored as digests.
+
+A token carries no data; its row says which grant and configurations it covers and which key it
+is bound to (``jkt``). Every process of the service reads the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from issuer.oid4vci._secrets import digest, new_secret
+from issuer.settings import OpenId4VciSettings
+from issuer.storage import AccessTokenRow, Database, OfferRow
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a presented access token allows."""
+
+    grant_reference: str
+    subject_id: str
+    configuration_ids: tuple[str, ...]
+    by_identifier: bool
+    jkt: str
+
+
+class AccessTokens:
+    def __init__(
+        self, db: Database, settings: OpenId4VciSettings, clock: Callable[[], datetime]
+    ) -> None:
+        self._db = db
+        self._lifetime = settings.access_token_lifetime_seconds
+        self._clock = clock
+
+    def issue(
+        self,
+        grant_reference: str,
+        *,
+        jkt: str,
+        configuration_ids: Sequence[str],
+        by_identifier: bool,
+    ) -> IssuedToken:
+        token, now = new_secret(), self._clock()
+        with self._db.session() as session:
+            session.execute(delete(AccessTokenRow).where(AccessTokenRow.expires_at <= now))
+            session.add(
+                AccessTokenRow(
+                    digest=digest("access_token", token),
+                    grant_reference=grant_reference,
+                    jkt=jkt,
+                    configuration_ids=list(configuration_ids),
+                    by_identifier=by_identifier,
+                    created_at=now,
+                    expires_at=now + timedelta(seconds=self._lifetime),
+                )
+            )
+        return IssuedToken(token, self._lifetime)
+
+    def find(self, token: str) -> TokenGrant | None:
+        """The grant of an unexpired ``token``, or ``None``."""
+        with self._db.session() as session:
+            found = session.execute(
+                select(AccessTokenRow, OfferRow.subject_id)
+                .join(OfferRow, OfferRow.id == AccessTokenRow.grant_reference)
+                .where(
+                    AccessTokenRow.digest == digest("access_token", token),
+                    AccessTokenRow.expires_at > self._clock(),
+                )
+            ).first()
+        if found is None:
+            return None
+        row, subject_id = found
+        return TokenGrant(
+            row.grant_reference,
+            subject_id,
+            tuple(row.configuration_ids),
+            row.by_identifier,
+            row.jkt,
+        )
