@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from verifier._offline import OfflineVerifier
+from verifier import OfflineVerifier, VerificationTime
 from verifier.trust import Bundle, load_certificate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_credentials"
@@ -27,4 +27,6 @@ def manifest_entry(name: str) -> dict[str, Any]:
 
 def offline(now: datetime = GENERATED_AT) -> OfflineVerifier:
     """The samples' bundle, pinned to their root, evaluated at ``now``."""
-    return OfflineVerifier(Bundle.parse(BUNDLE, root=ROOT, now=now), now)
+    return OfflineVerifier(
+        Bundle.parse(BUNDLE, root=ROOT, now=now), VerificationTime(now, now.date())
+    )

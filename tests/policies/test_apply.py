@@ -46,7 +46,7 @@ def verify(name: str, policy: Any, now: datetime = GENERATED_AT) -> Verification
         sd = policy.sd_jwt_policy(now, expected_nonce=entry["nonce"], expected_aud=entry["aud"])
         report = verifier.verify_sd_jwt(data.decode().strip(), sd)
     else:
-        report = verifier.verify_document(data, kind, today=now.date())
+        report = verifier.verify_document(data, kind)
     return apply_policy(report, policy, now=now, bundle=verifier.bundle)
 
 
@@ -155,7 +155,7 @@ def test_a_required_claim_not_disclosed_is_invalid() -> None:
 def test_without_a_trust_list_the_issuer_role_is_undetermined() -> None:
     verifier = offline()
     data = sample("social-status-venue.qr.txt")
-    report = verifier.verify_document(data, detect_input(data), today=GENERATED_AT.date())
+    report = verifier.verify_document(data, detect_input(data))
     judged = apply_policy(report, VENUE, now=GENERATED_AT, bundle=None)
     assert codes(judged)["policy.issuer"] == "undetermined"
     assert judged.outcome is Outcome.UNDETERMINED
