@@ -33,7 +33,7 @@ from desk.sources import Channel, Presentation  # noqa: E402
 from desk.trust import DeskTrust  # noqa: E402
 from desk.verdicts import verify  # noqa: E402
 from servicekit.local import free_port, server_process  # noqa: E402
-from verifier.cli._pins import PinStore  # noqa: E402
+from verifier.cli.pins import PinStore  # noqa: E402
 from verifier.policies import load_policy  # noqa: E402
 
 SAMPLES = ROOT / "sample_credentials"

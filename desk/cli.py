@@ -48,7 +48,7 @@ def _serve(args: argparse.Namespace) -> int:
     from desk.app import create_app, system_clock
     from desk.settings import DeskSettings
     from desk.trust import DeskError, DeskTrust
-    from verifier.cli._common import CliError, parse_now
+    from verifier.cli import CliError, parse_now
 
     try:
         settings = DeskSettings(**_overrides(args))

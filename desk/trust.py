@@ -20,10 +20,10 @@ from datetime import datetime
 from pathlib import Path
 
 from verifier import OfflineVerifier, VerificationTime
-from verifier.cli._common import EXIT_INVALID, CliError, read_file, write_atomically
-from verifier.cli._download import Deadline, download
-from verifier.cli._pins import PinStore
-from verifier.cli._roots import (
+from verifier.cli import EXIT_INVALID, CliError, read_file, write_atomically
+from verifier.cli.download import Deadline, download
+from verifier.cli.pins import PinStore
+from verifier.cli.roots import (
     Anchor,
     bundle_text,
     check_rollback,

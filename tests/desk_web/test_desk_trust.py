@@ -11,7 +11,7 @@ import pytest
 from desk.trust import DeskError, DeskTrust
 from tests.attacks._http_stub import serving
 from tests.attacks._world import NOW
-from verifier.cli._pins import PinStore
+from verifier.cli.pins import PinStore
 
 from ._support import ROOT_PEM, SAMPLES, Registry, sample
 

@@ -9,6 +9,11 @@ Start-up is part of the contract too (a verifier may run once per scanned docume
 commands are registered without importing their implementations, and the entry points are only
 looked up for a command that is not built in (or for help). Whatever happens, no traceback: an
 unexpected exception is one ``civicred: internal error`` line and exit 2.
+
+Public for programs that build on the command line's trust handling (the verifier desk): the
+names below, and the modules :mod:`verifier.cli.pins` (the pin store), :mod:`verifier.cli.roots`
+(which root a bundle is verified against, the rollback memory) and :mod:`verifier.cli.download`
+(bounded downloads). Every other ``verifier.cli._x`` module is private.
 """
 
 from __future__ import annotations
@@ -20,10 +25,33 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from verifier.cli._args import BUILT_IN, Commands, register_built_in
-from verifier.cli._common import EXIT_USAGE, CliError
+from verifier.cli._common import (
+    EXIT_INVALID,
+    EXIT_UNDETERMINED,
+    EXIT_USAGE,
+    EXIT_VALID,
+    CliError,
+    parse_now,
+    read_file,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
+
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_UNDETERMINED",
+    "EXIT_USAGE",
+    "EXIT_VALID",
+    "PLUGIN_GROUP",
+    "CliError",
+    "build_parser",
+    "main",
+    "parse_now",
+    "read_file",
+    "write_atomically",
+]
 
 PLUGIN_GROUP = "civicred.cli"
 _MAX_MESSAGE = 300

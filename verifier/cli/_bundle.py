@@ -1,9 +1,10 @@
 """``civicred bundle fetch | pins | pin | unpin`` — a public contract (docs/cli.md).
 
 ``fetch`` downloads the registry's offline bundle, verifies it against the pinned root (see
-``_roots``; a registry never seen before is pinned on first use from its ``/root.pem``), refuses
-one older than a bundle already seen from that root, and writes it only if all of that holds.
-Downloads share one deadline (``--timeout``) and a size limit (``_download``).
+``verifier.cli.roots``; a registry never seen before is pinned on first use from its
+``/root.pem``), refuses one older than a bundle already seen from that root, and writes it only
+if all of that holds.
+Downloads share one deadline (``--timeout``) and a size limit (``verifier.cli.download``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from cryptography import x509
 
 from verifier._errors import VerificationError
 from verifier.cli._common import EXIT_INVALID, CliError, read_file, write_atomically
-from verifier.cli._download import Deadline, download
-from verifier.cli._pins import PinStore
-from verifier.cli._roots import (
+from verifier.cli.download import Deadline, download
+from verifier.cli.pins import PinStore
+from verifier.cli.roots import (
     Anchor,
     bundle_text,
     check_rollback,

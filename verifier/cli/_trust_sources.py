@@ -1,6 +1,6 @@
 """The trust ``civicred verify`` uses, read once for all its inputs.
 
-``--bundle`` (the registry's offline bundle, against the root chosen by ``_roots``, checked
+``--bundle`` (the registry's offline bundle, against the root chosen by ``verifier.cli.roots``, checked
 against the pin store's rollback memory), ``--trust-cert`` (ad-hoc document-signer certificates;
 each key must be one the crypto policy allows) and ``--issuer-jwks`` (ad-hoc SD-JWT keys).
 """
@@ -17,8 +17,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from verifier import OfflineVerifier, VerificationReport, VerificationTime
 from verifier._errors import VerificationError
 from verifier.cli._common import EXIT_USAGE, CliError, read_file
-from verifier.cli._pins import PinStore
-from verifier.cli._roots import (
+from verifier.cli.pins import PinStore
+from verifier.cli.roots import (
     bundle_text,
     check_rollback,
     explicit_root,

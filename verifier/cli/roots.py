@@ -21,7 +21,7 @@ from verifier._errors import VerificationError
 from verifier._report import Check
 from verifier.cli._args import ROOT_ENV
 from verifier.cli._common import EXIT_INVALID, CliError, read_file
-from verifier.cli._pins import Pin, PinMismatch, PinStore
+from verifier.cli.pins import Pin, PinMismatch, PinStore
 from verifier.trust import (
     Bundle,
     BundleIdentity,
