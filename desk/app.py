@@ -49,8 +49,9 @@ from desk.i18n import (
 from desk.settings import DeskSettings
 from desk.sources import Channel, Presentation, channel_of
 from desk.trust import DeskTrust
-from desk.verdicts import TOO_LARGE_CODE, judge, refused, verdict_of
+from desk.verdicts import judge, refused, verdict_of
 from servicekit.http import install_error_handling
+from verifier import codes
 from verifier.policies import Policy, load_policy
 
 log = logging.getLogger("desk")
@@ -144,7 +145,7 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
         )
         status, took = 200, None
         if body is None:
-            verdict, status = verdict_of(refused(TOO_LARGE_CODE, "too large"), policy), 413
+            verdict, status = verdict_of(refused(codes.INPUT_SIZE, "too large"), policy), 413
         else:
             presentation = _presentation(request, body, form)
             run = partial(judge, presentation, policy=policy, trust=trust, now=clock(),

@@ -16,6 +16,8 @@ from datetime import date, datetime
 from importlib import resources
 from types import MappingProxyType
 
+from verifier import codes
+
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en")
 LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
     {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
@@ -83,65 +85,72 @@ def format_age(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-#: Check code → reason text key, first match by longest prefix (docs/verification-codes.md).
-_REASONS: tuple[tuple[str, str], ...] = (
-    ("policy.type", "reason.policy.type"),
-    ("policy.issuer", "reason.policy.issuer"),
-    ("policy.claims", "reason.policy.claims"),
-    ("policy.trust_freshness", "reason.freshness"),
-    ("policy.status_freshness", "reason.status"),
-    ("trust.freshness", "reason.freshness"),
-    ("trust.root", "reason.trust.root"),
-    ("trust.pin_mismatch", "reason.trust.root"),
-    ("trust.rollback", "reason.trust.rollback"),
-    ("status.revoked", "reason.revoked"),
-    ("revocation.revoked", "reason.revoked"),
-    ("status.suspended", "reason.suspended"),
-    ("revocation.status.suspended", "reason.suspended"),
-    ("revocation.status.revoked", "reason.revoked"),
-    ("status", "reason.status"),
-    ("revocation", "reason.status"),
-    ("claims.exp", "reason.validity"),
-    ("claims.nbf", "reason.validity"),
-    ("claims.time", "reason.validity"),
-    ("qr.validity", "reason.validity"),
-    ("qr.treatment_date", "reason.validity"),
-    ("trust.accreditation_period", "reason.validity"),
-    ("kb.missing", "reason.kb.missing"),
-    ("kb", "reason.kb"),
-    ("jws.signature", "reason.signature"),
-    ("qr.signature", "reason.signature"),
-    ("sdjwt", "reason.signature"),
-    ("jws", "reason.signature"),
-    ("issuer", "reason.trust"),
-    ("trust", "reason.trust"),
-    ("scan.unavailable", "reason.scan.unavailable"),
-    ("scan", "reason.scan"),
-    ("pdf", "reason.pdf"),
-    ("input.too_large", "reason.too_large"),
-    ("input", "reason.input"),
-    ("qr", "reason.input"),
-    ("claims", "reason.input"),
+#: Check code → reason text key (docs/verification-codes.md); codes not named here are explained
+#: by their family (a declared attribute of the code, :mod:`verifier.codes`, never its spelling).
+_REASONS: Mapping[str, str] = MappingProxyType(
+    {
+        codes.POLICY_TYPE: "reason.policy.type",
+        codes.POLICY_ISSUER: "reason.policy.issuer",
+        codes.POLICY_CLAIMS: "reason.policy.claims",
+        codes.POLICY_TRUST_FRESHNESS: "reason.freshness",
+        codes.POLICY_STATUS_FRESHNESS: "reason.status",
+        codes.TRUST_FRESHNESS: "reason.freshness",
+        codes.TRUST_ROOT: "reason.trust.root",
+        codes.TRUST_PIN_MISMATCH: "reason.trust.root",
+        codes.TRUST_ROLLBACK: "reason.trust.rollback",
+        codes.STATUS_REVOKED: "reason.revoked",
+        codes.REVOCATION_REVOKED: "reason.revoked",
+        codes.STATUS_SUSPENDED: "reason.suspended",
+        codes.CLAIMS_EXP: "reason.validity",
+        codes.CLAIMS_NBF: "reason.validity",
+        codes.CLAIMS_TIME: "reason.validity",
+        codes.QR_VALIDITY: "reason.validity",
+        codes.QR_TREATMENT_DATE: "reason.validity",
+        codes.TRUST_ACCREDITATION_PERIOD: "reason.validity",
+        codes.KB_MISSING: "reason.kb.missing",
+        codes.JWS_SIGNATURE: "reason.signature",
+        codes.QR_SIGNATURE: "reason.signature",
+        codes.SCAN_UNAVAILABLE: "reason.scan.unavailable",
+        codes.INPUT_SIZE: "reason.too_large",
+    }
 )
-_WARNINGS: tuple[tuple[str, str], ...] = (
-    ("policy.trust_freshness", "reason.freshness.warning"),
-    ("trust.freshness", "reason.freshness.warning"),
-    ("policy.status_freshness", "reason.status.warning"),
-    ("status", "reason.status.warning"),
-    ("revocation", "reason.status.warning"),
-    ("kb", "reason.kb.warning"),
+_REASONS_BY_FAMILY: Mapping[str, str] = MappingProxyType(
+    {
+        codes.STATUS_FAMILY: "reason.status",
+        codes.REVOCATION_FAMILY: "reason.status",
+        codes.KB_FAMILY: "reason.kb",
+        codes.SDJWT_FAMILY: "reason.signature",
+        codes.JWS_FAMILY: "reason.signature",
+        codes.ISSUER_FAMILY: "reason.trust",
+        codes.TRUST_FAMILY: "reason.trust",
+        codes.SCAN_FAMILY: "reason.scan",
+        codes.PDF_FAMILY: "reason.pdf",
+        codes.INPUT_FAMILY: "reason.input",
+        codes.QR_FAMILY: "reason.input",
+        codes.CLAIMS_FAMILY: "reason.input",
+    }
 )
-
-
-def _matches(code: str, prefix: str) -> bool:
-    return code == prefix or code.startswith(prefix + ".")
+_WARNINGS: Mapping[str, str] = MappingProxyType(
+    {
+        codes.POLICY_TRUST_FRESHNESS: "reason.freshness.warning",
+        codes.TRUST_FRESHNESS: "reason.freshness.warning",
+        codes.POLICY_STATUS_FRESHNESS: "reason.status.warning",
+    }
+)
+_WARNINGS_BY_FAMILY: Mapping[str, str] = MappingProxyType(
+    {
+        codes.STATUS_FAMILY: "reason.status.warning",
+        codes.REVOCATION_FAMILY: "reason.status.warning",
+        codes.KB_FAMILY: "reason.kb.warning",
+    }
+)
 
 
 def reason_key(code: str) -> str:
     """The text key explaining a failed or undetermined check ``code``."""
-    return next((key for prefix, key in _REASONS if _matches(code, prefix)), "reason.other")
+    return _REASONS.get(code) or _REASONS_BY_FAMILY.get(codes.family(code), "reason.other")
 
 
 def warning_key(code: str) -> str | None:
     """The text key of a remark on a valid verdict, for the warnings a clerk should know."""
-    return next((key for prefix, key in _WARNINGS if _matches(code, prefix)), None)
+    return _WARNINGS.get(code) or _WARNINGS_BY_FAMILY.get(codes.family(code))

@@ -17,14 +17,12 @@ from typing import Any
 from desk.i18n import warning_key
 from desk.sources import Presentation
 from desk.trust import DeskTrust
-from verifier import Check, CheckResult, Outcome, VerificationReport
+from verifier import Check, CheckResult, Outcome, VerificationReport, codes
 from verifier.inputs import DOCUMENT_KINDS, InputKind, detect_input
 from verifier.policies import Policy, ShownClaim, apply_policy, claim_at, credential_type
 from verifier.qr import DOCTYPES
 
 SD_JWT_KINDS = frozenset({InputKind.SD_JWT, InputKind.SD_JWT_JSON})
-UNRECOGNISED_CODE = "input.unrecognised"
-TOO_LARGE_CODE = "input.too_large"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +68,7 @@ def verify(
     elif kind in DOCUMENT_KINDS:
         report = verifier.verify_document(data, kind)
     else:
-        report = refused(UNRECOGNISED_CODE, "not an SD-JWT, a QR text, an image or a PDF")
+        report = refused(codes.INPUT_UNRECOGNISED, "not an SD-JWT, a QR text, an image or a PDF")
     return apply_policy(report, policy, now=now, bundle=verifier.bundle)
 
 

@@ -109,8 +109,8 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
             services.status.set_status(allocation.credential_id, state, actor="demo")
         expected = "valid" if state is TokenStatus.VALID else "invalid"
         reason = {
-            TokenStatus.INVALID: "status.revoked",
-            TokenStatus.SUSPENDED: "status.suspended",
+            TokenStatus.INVALID: codes.STATUS_REVOKED,
+            TokenStatus.SUSPENDED: codes.STATUS_SUSPENDED,
         }.get(state)
         (out / f"{name}.sd-jwt").write_text(credential + "\n")
         samples.append(Sample(f"{name}.sd-jwt", f"{what}, as issued", expected, reason=reason))
@@ -203,7 +203,7 @@ def _documents(world: World, out: Path, *, now: datetime) -> list[Sample]:
             )
             moment = next_day.replace(tzinfo=now.astimezone().tzinfo)
             date, verify_at = next_day.date().isoformat(), moment.isoformat(timespec="seconds")
-            expected, reason = "invalid", "qr.validity"
+            expected, reason = "invalid", codes.QR_VALIDITY
         for suffix, kind_what in (
             (".pdf", "signed PDF"),
             (".qr.txt", "QR text"),

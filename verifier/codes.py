@@ -33,6 +33,7 @@ TRUST_FAMILY: Final = "trust"
 REVOCATION_FAMILY: Final = "revocation"
 SCAN_FAMILY: Final = "scan"
 PDF_FAMILY: Final = "pdf"
+POLICY_FAMILY: Final = "policy"
 OTHER_FAMILY: Final = "other"
 FAMILIES: Final = (
     INPUT_FAMILY,
@@ -48,6 +49,7 @@ FAMILIES: Final = (
     REVOCATION_FAMILY,
     SCAN_FAMILY,
     PDF_FAMILY,
+    POLICY_FAMILY,
     OTHER_FAMILY,
 )
 
@@ -122,6 +124,8 @@ INPUT_CWT: Final = _code("input.cwt", INPUT_FAMILY, DECODE_STEP)
 INPUT_MALFORMED: Final = _code("input.malformed", INPUT_FAMILY, DECODE_STEP)
 INPUT_AMBIGUOUS: Final = _code("input.ambiguous", INPUT_FAMILY, DECODE_STEP)
 INPUT_EXTRA: Final = _code("input.extra", INPUT_FAMILY)
+#: Not a kind of input a verifier takes (not an SD-JWT, a QR text, an image or a PDF).
+INPUT_UNRECOGNISED: Final = _code("input.unrecognised", INPUT_FAMILY, DECODE_STEP)
 
 # -- JOSE, the issuer's key, SD-JWT, claims, key binding -----------------------------------------
 JWS_TYP: Final = _code("jws.typ", JWS_FAMILY)
@@ -253,7 +257,6 @@ REVOCATION_REVOKED: Final = _code("revocation.revoked", REVOCATION_FAMILY, REVOC
 REVOCATION_UNAVAILABLE: Final = _code("revocation.unavailable", REVOCATION_FAMILY, REVOCATION_STEP)
 REVOCATION_UNUSABLE: Final = _code("revocation.unusable", REVOCATION_FAMILY, REVOCATION_STEP)
 REVOCATION_STALE: Final = _code("revocation.stale", REVOCATION_FAMILY, REVOCATION_STEP)
-REVOCATION_REFERENCE: Final = _code("revocation.reference", REVOCATION_FAMILY, REVOCATION_STEP)
 REVOCATION_FORMAT: Final = _code("revocation.format", REVOCATION_FAMILY, REVOCATION_STEP)
 REVOCATION_SIGNATURE: Final = _code("revocation.signature", REVOCATION_FAMILY, REVOCATION_STEP)
 REVOCATION_RID: Final = _code("revocation.rid", REVOCATION_FAMILY, REVOCATION_STEP)
@@ -269,6 +272,13 @@ PDF_SIGNATURE: Final = _code("pdf.signature", PDF_FAMILY, PDF_SIGNATURE_STEP)
 PDF_COVERAGE: Final = _code("pdf.coverage", PDF_FAMILY, PDF_COVERAGE_STEP)
 PDF_MODIFIED_AFTER_SEAL: Final = _code("pdf.modified_after_seal", PDF_FAMILY, PDF_COVERAGE_STEP)
 PDF_PRINTED_DATA: Final = _code("pdf.printed_data", PDF_FAMILY, PDF_PRINTED_DATA_STEP)
+
+# -- a purpose-bound policy (verifier.policies) --------------------------------------------------
+POLICY_TYPE: Final = _code("policy.type", POLICY_FAMILY)
+POLICY_ISSUER: Final = _code("policy.issuer", POLICY_FAMILY)
+POLICY_CLAIMS: Final = _code("policy.claims", POLICY_FAMILY)
+POLICY_TRUST_FRESHNESS: Final = _code("policy.trust_freshness", POLICY_FAMILY)
+POLICY_STATUS_FRESHNESS: Final = _code("policy.status_freshness", POLICY_FAMILY)
 
 # -- a component that failed without naming a code -----------------------------------------------
 VERIFICATION: Final = _code("verification", OTHER_FAMILY)

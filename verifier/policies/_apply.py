@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from verifier import Check, CheckResult, Outcome, VerificationReport
+from verifier import Check, CheckResult, Outcome, VerificationReport, codes
 from verifier.policies._disclose import claim_at, disclose
 from verifier.policies._model import SD_JWT_VC_FORMAT, Accepted, Policy
 from verifier.policies._status_age import list_issued_at, referenced_list
@@ -69,7 +69,7 @@ def apply_policy(
         issued = None if uri is None else list_issued_at(bundle, uri)
         if issued is not None:
             rated = policy.status.freshness.check("the status list", issued, now=now)
-            checks.append(Check("policy.status_freshness", rated.result, rated.message))
+            checks.append(Check(codes.POLICY_STATUS_FRESHNESS, rated.result, rated.message))
     shown = None if accepted is None or claims is None else disclose(claims, accepted.shown_paths)
     details = {k: v for k, v in report.details.items() if k in KEPT_DETAILS}
     details["policy"] = policy.name
@@ -108,11 +108,11 @@ def _type_check(policy: Policy, kind: str, accepted: Accepted | None) -> Check:
     short = kind if len(kind) <= 60 else kind[:60] + "…"
     if accepted is None:
         return Check(
-            "policy.type",
+            codes.POLICY_TYPE,
             CheckResult.FAILED,
             f"{short} is not accepted for the purpose {policy.name}",
         )
-    return Check("policy.type", CheckResult.PASSED, f"{short} is accepted for {policy.name}")
+    return Check(codes.POLICY_TYPE, CheckResult.PASSED, f"{short} is accepted for {policy.name}")
 
 
 def _institution_of(
@@ -137,7 +137,7 @@ def _issuer_check(
 ) -> Check:
     if bundle is None:
         return Check(
-            "policy.issuer",
+            codes.POLICY_ISSUER,
             CheckResult.UNDETERMINED,
             "the issuer's role is known only from the trust list: verify with the bundle",
         )
@@ -145,18 +145,20 @@ def _issuer_check(
     institution = None if official is None else bundle.snapshot.institution(official)
     if institution is None:
         return Check(
-            "policy.issuer", CheckResult.FAILED, "the issuing institution is not in the trust list"
+            codes.POLICY_ISSUER,
+            CheckResult.FAILED,
+            "the issuing institution is not in the trust list",
         )
     roles = " or ".join(accepted.issuer_roles)
     if institution.role not in accepted.issuer_roles:
         return Check(
-            "policy.issuer",
+            codes.POLICY_ISSUER,
             CheckResult.FAILED,
             f"{institution.official_id} has the role {institution.role}; this purpose accepts "
             f"{accepted.type} only from the role {roles}",
         )
     return Check(
-        "policy.issuer",
+        codes.POLICY_ISSUER,
         CheckResult.PASSED,
         f"{institution.official_id} has the role {institution.role}, accepted for {accepted.type}",
     )
@@ -174,14 +176,14 @@ def _claims_check(accepted: Accepted, claims: Mapping[str, Any]) -> Check:
             wrong.append(f"{claim.pointer} is not {claim.equals!r}")
     if missing:
         return Check(
-            "policy.claims",
+            codes.POLICY_CLAIMS,
             CheckResult.FAILED,
             f"not disclosed, but needed for this purpose: {', '.join(missing)}",
         )
     if wrong:
-        return Check("policy.claims", CheckResult.FAILED, "; ".join(wrong))
+        return Check(codes.POLICY_CLAIMS, CheckResult.FAILED, "; ".join(wrong))
     return Check(
-        "policy.claims",
+        codes.POLICY_CLAIMS,
         CheckResult.PASSED,
         f"the needed claims are there; {len(accepted.show)} claim(s) shown, the rest discarded",
     )
@@ -193,4 +195,4 @@ def _trust_age(policy: Policy, bundle: Bundle, now: datetime) -> Check:
     issued = min(bundle.issued_at, snapshot.issued_at)
     next_update = min(bundle.next_update, snapshot.next_update)
     rated = policy.trust.freshness.check("the trust data", issued, now=now, next_update=next_update)
-    return Check("policy.trust_freshness", rated.result, rated.message)
+    return Check(codes.POLICY_TRUST_FRESHNESS, rated.result, rated.message)
