@@ -14,7 +14,7 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -251,8 +251,10 @@ def _load(raw: dict[str, Any]) -> DocType:
 
 
 def _load_all() -> Mapping[str, DocType]:
-    folder = resources.files("verifier.qr").joinpath("doctypes")
-    loaded = [_load(json.loads(folder.joinpath(name).read_text("utf-8"))) for name in _FILES]
+    # Package data beside this module (an installed wheel unpacks it there): read as plain files,
+    # since importlib.resources would import zipfile and threading on every start-up.
+    folder = Path(__file__).with_name("doctypes")
+    loaded = [_load(json.loads((folder / name).read_text("utf-8"))) for name in _FILES]
     return MappingProxyType({d.sid: d for d in loaded})
 
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from verifier import codes
 from verifier._errors import MalformedInput, SignatureInvalid, StatusUnavailable
 from verifier.jose import AlgorithmPolicy, CompactJws, PublicKey, b64_decode, sign_compact_json
-from verifier.signing import Signer
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 REVOCATION_LIST_TYP = "civicred-revocation-list+jwt"
 REVOCATION_LIST_MEDIA_TYPE = "application/jwt"

@@ -113,7 +113,8 @@ class PdfFile:
         return run_pdfium(fn, deadline or self.deadline)
 
     def close(self) -> None:
-        """Close the pages and the document (queued behind any PDFium work still running)."""
+        """Close the pages and the document: queued behind any PDFium work still running, and
+        waited for until the file's deadline (:func:`post_pdfium`)."""
         pages, document = list(self._pages.values()), self._document
         self._objects.clear()
         self._pages.clear()
@@ -123,7 +124,7 @@ class PdfFile:
                 page.close()
             document.close()
 
-        post_pdfium(close)
+        post_pdfium(close, wait_until=self.deadline)
 
     def page(self, index: int) -> Any:
         """The pypdfium2 ``PdfPage`` at ``index`` (0-based); :class:`ScanError` if unreadable."""

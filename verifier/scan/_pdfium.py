@@ -13,11 +13,12 @@ never keeps the process alive: a command-line verifier exits on time.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -128,9 +129,19 @@ def run_pdfium(fn: Callable[[], _T], deadline: Deadline) -> _T:
         raise deadline.error() from None
 
 
-def post_pdfium(fn: Callable[[], object]) -> None:
-    """``fn()`` on the PDFium thread, not waited for (closing documents and pages)."""
+def post_pdfium(fn: Callable[[], object], wait_until: Deadline | None = None) -> None:
+    """``fn()`` on the PDFium thread (closing documents and pages): waited for until
+    ``wait_until``, never cancelled, its errors dropped (a close that fails leaves nothing to do).
+
+    Waiting matters to a process that exits right after: PDFium objects still open at shutdown
+    are finalised by pypdfium2 on the main thread, under the PDFium thread's feet, and the process
+    can die of SIGSEGV (exit 139 where the verdict was 0). Past ``wait_until`` (PDFium still busy
+    with a hostile page) the call stays queued and the caller goes on.
+    """
     if _WORKER.on_worker():
-        fn()
-    else:
-        _WORKER.submit(fn)
+        with contextlib.suppress(Exception):
+            fn()
+        return
+    future = _WORKER.submit(fn)
+    if wait_until is not None:
+        wait([future], timeout=wait_until.left())

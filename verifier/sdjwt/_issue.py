@@ -13,7 +13,7 @@ import base64
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -34,7 +34,9 @@ from verifier.sdjwt._disclosure import (
     decoy_digest,
 )
 from verifier.sdjwt._pointer import Path, format_pointer, parse_pointer
-from verifier.signing import Signer
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 SD_JWT_VC_TYP = "dc+sd-jwt"
 #: draft-ietf-oauth-sd-jwt-vc §3.2.2: claims that MUST NOT be selectively disclosed.

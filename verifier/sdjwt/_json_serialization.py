@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.jose import CompactJws, b64url_encode, dumps_compact, loads_object
-from verifier.signing import Signer
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 Pick = Callable[[CompactJws], bool]
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier._errors import CivicredError, VerificationError
 from verifier.jose import CompactJws, b64url_encode, dumps_compact, sign_compact
 from verifier.sdjwt._disclosure import DEFAULT_SD_ALG, HASH_ALGORITHMS, Disclosure
 from verifier.sdjwt._pointer import Path, format_pointer, parse_pointer
 from verifier.sdjwt._process import DigestProcessor, index_disclosures
-from verifier.signing import Signer
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 
 class PresentationError(CivicredError):

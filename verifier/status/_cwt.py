@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier import codes
 from verifier._errors import MalformedInput
 from verifier.cose import CoseSign1, CwtClaim, CwtClaims, HeaderParameter, encode_cwt_claims, sign1
 from verifier.jose import AlgorithmPolicy, PublicKey, b64url_encode
-from verifier.signing import Signer
 from verifier.status._list import DEFAULT_MAX_ENTRIES, StatusList
 from verifier.status._media import STATUS_LIST_CWT_MEDIA_TYPE
 from verifier.status._token import (
@@ -21,6 +20,9 @@ from verifier.status._token import (
     check_encode_arguments,
     status_errors,
 )
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 
 def encode_status_list_cwt(

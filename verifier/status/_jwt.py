@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from verifier import codes
 from verifier._errors import MalformedInput
@@ -16,7 +16,6 @@ from verifier.jose import (
     b64url_decode,
     sign_compact_json,
 )
-from verifier.signing import Signer
 from verifier.status._list import DEFAULT_MAX_ENTRIES, StatusList
 from verifier.status._media import STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_TYP
 from verifier.status._token import (
@@ -28,6 +27,9 @@ from verifier.status._token import (
     check_encode_arguments,
     status_errors,
 )
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 
 def encode_status_list_jwt(

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -22,9 +22,11 @@ from verifier._errors import (
     SignatureInvalid,
     StatusUnavailable,
 )
-from verifier.signing import Signer
 from verifier.status._list import StatusList, TokenStatus
 from verifier.status._reference import StatusReference
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 TokenFormat = Literal["jwt", "cwt"]
 #: Default ceiling on an encoded Status List Token (characters for JWT, bytes for CWT).

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cryptography import x509
 
@@ -21,7 +21,6 @@ from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer, VerificationError
 from verifier._report import Check, CheckResult, passed
 from verifier.jose import CompactJws
-from verifier.signing import Signer
 from verifier.trust._fields import numeric_date
 from verifier.trust._freshness import FreshnessPolicy
 from verifier.trust._model import CertificateEntry, Issuer
@@ -29,6 +28,9 @@ from verifier.trust._pki import b64_der, cert_der, certificate_from_b64, x5t_s25
 from verifier.trust._snapshot import TrustSnapshot
 from verifier.trust._trust_list import sign_registry_jws, verify_registry_jws, verify_trust_list
 from verifier.trust._x5c_resolvers import StatusListTrustResolver
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 BUNDLE_TYP = "civicred-bundle+jwt"
 

@@ -11,19 +11,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 
 from verifier import codes
 from verifier._errors import MalformedInput, UntrustedIssuer
 from verifier.jose import CREDENTIAL_ALGORITHMS, AlgorithmPolicy, CompactJws, sign_compact_json
-from verifier.signing import Signer
 from verifier.trust._fields import numeric_date
 from verifier.trust._freshness import FreshnessPolicy
 from verifier.trust._model import TrustList
 from verifier.trust._pki import parse_x5c, public_key_of, validate_chain, x5c_header
 from verifier.trust._snapshot import TrustSnapshot
+
+if TYPE_CHECKING:
+    from verifier.signing import Signer
 
 TRUST_LIST_TYP = "civicred-trust-list+jwt"
 REGISTRY_ALGORITHMS: AlgorithmPolicy = CREDENTIAL_ALGORITHMS
