@@ -302,17 +302,3 @@ def family(code: str) -> str:
 def step(code: str) -> str:
     """The v0.5 §7 report step of ``code`` (``other`` when no step names it)."""
     return info(code).step
-
-
-def of_family(name: str) -> frozenset[str]:
-    """Every code of the family ``name``."""
-    if name not in FAMILIES:
-        raise ValueError(f"unknown family {name!r}")
-    return frozenset(code for code, about in _INFO.items() if about.family == name)
-
-
-def of_step(name: str) -> frozenset[str]:
-    """Every code reported under the §7 step ``name``."""
-    if name not in STEPS:
-        raise ValueError(f"unknown step {name!r}")
-    return frozenset(code for code, about in _INFO.items() if about.step == name)
