@@ -8,11 +8,14 @@ caller gets :class:`ScanError` (``scan.pdf``) at once, while PDFium finishes in 
 (later documents queue behind it and, if their own deadline passes before it is their turn, get
 :class:`ScanUnavailable`: no verdict on them). Rendering itself is also progressive, with a
 pause callback that stops PDFium at the deadline (:mod:`verifier.scan._pdf`). A daemon thread
-never keeps the process alive: a command-line verifier exits on time.
+never keeps the process alive: a command-line verifier exits on time. At exit, the closes still
+queued are given a bounded moment to run (:meth:`_Worker.drain`): a document left open when the
+interpreter finalises PDFium crashes the process (SIGSEGV) instead of letting it exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import queue
 import threading
 import time
@@ -32,6 +35,9 @@ PDFIUM_LOCK = threading.RLock()
 #: A PDF transformation matrix ``(a, b, c, d, e, f)``: ``x' = a x + c y + e``, ``y' = b x + d y + f``.
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+#: How long the process waits at exit for queued PDFium closes.
+DRAIN_SECONDS = 2.0
 
 
 def multiply(first: Matrix, then: Matrix) -> Matrix:
@@ -104,9 +110,21 @@ class _Worker:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="pdfium", daemon=True)
                 self._thread.start()
+                atexit.register(self.drain)  # after pypdfium2's own handler: runs before it
         future: Future[_T] = Future()
         self._jobs.put((future, fn))
         return future
+
+    def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait (at most ``timeout`` s) for the jobs queued so far, closes included, to finish."""
+        if self._thread is None or self.on_worker():
+            return
+        done: Future[None] = Future()
+        self._jobs.put((done, lambda: None))
+        try:
+            done.result(timeout=timeout)
+        except TimeoutError:
+            pass  # PDFium is still busy with a hostile page: exit anyway, on time
 
     def on_worker(self) -> bool:
         return threading.current_thread() is self._thread
