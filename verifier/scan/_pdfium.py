@@ -16,6 +16,7 @@ interpreter finalises PDFium crashes the process (SIGSEGV) instead of letting it
 from __future__ import annotations
 
 import atexit
+import contextlib
 import queue
 import threading
 import time
@@ -121,10 +122,9 @@ class _Worker:
             return
         done: Future[None] = Future()
         self._jobs.put((done, lambda: None))
-        try:
+        # past the timeout PDFium is still busy with a hostile page: exit anyway, on time
+        with contextlib.suppress(TimeoutError):
             done.result(timeout=timeout)
-        except TimeoutError:
-            pass  # PDFium is still busy with a hostile page: exit anyway, on time
 
     def on_worker(self) -> bool:
         return threading.current_thread() is self._thread
