@@ -113,8 +113,7 @@ class PdfFile:
         return run_pdfium(fn, deadline or self.deadline)
 
     def close(self) -> None:
-        """Close the pages and the document: queued behind any PDFium work still running, and
-        waited for until the file's deadline (:func:`post_pdfium`)."""
+        """Close the pages and the document (queued behind any PDFium work still running)."""
         pages, document = list(self._pages.values()), self._document
         self._objects.clear()
         self._pages.clear()
@@ -124,7 +123,7 @@ class PdfFile:
                 page.close()
             document.close()
 
-        post_pdfium(close, wait_until=self.deadline)
+        post_pdfium(close)
 
     def page(self, index: int) -> Any:
         """The pypdfium2 ``PdfPage`` at ``index`` (0-based); :class:`ScanError` if unreadable."""

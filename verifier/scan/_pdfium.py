@@ -8,17 +8,20 @@ caller gets :class:`ScanError` (``scan.pdf``) at once, while PDFium finishes in 
 (later documents queue behind it and, if their own deadline passes before it is their turn, get
 :class:`ScanUnavailable`: no verdict on them). Rendering itself is also progressive, with a
 pause callback that stops PDFium at the deadline (:mod:`verifier.scan._pdf`). A daemon thread
-never keeps the process alive: a command-line verifier exits on time.
+never keeps the process alive: a command-line verifier exits on time. At exit, the closes still
+queued are given a bounded moment to run (:meth:`_Worker.drain`): a document left open when the
+interpreter finalises PDFium crashes the process (SIGSEGV) instead of letting it exit.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -33,6 +36,9 @@ PDFIUM_LOCK = threading.RLock()
 #: A PDF transformation matrix ``(a, b, c, d, e, f)``: ``x' = a x + c y + e``, ``y' = b x + d y + f``.
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+#: How long the process waits at exit for queued PDFium closes.
+DRAIN_SECONDS = 2.0
 
 
 def multiply(first: Matrix, then: Matrix) -> Matrix:
@@ -105,9 +111,20 @@ class _Worker:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="pdfium", daemon=True)
                 self._thread.start()
+                atexit.register(self.drain)  # after pypdfium2's own handler: runs before it
         future: Future[_T] = Future()
         self._jobs.put((future, fn))
         return future
+
+    def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait (at most ``timeout`` s) for the jobs queued so far, closes included, to finish."""
+        if self._thread is None or self.on_worker():
+            return
+        done: Future[None] = Future()
+        self._jobs.put((done, lambda: None))
+        # past the timeout PDFium is still busy with a hostile page: exit anyway, on time
+        with contextlib.suppress(TimeoutError):
+            done.result(timeout=timeout)
 
     def on_worker(self) -> bool:
         return threading.current_thread() is self._thread
@@ -129,19 +146,9 @@ def run_pdfium(fn: Callable[[], _T], deadline: Deadline) -> _T:
         raise deadline.error() from None
 
 
-def post_pdfium(fn: Callable[[], object], wait_until: Deadline | None = None) -> None:
-    """``fn()`` on the PDFium thread (closing documents and pages): waited for until
-    ``wait_until``, never cancelled, its errors dropped (a close that fails leaves nothing to do).
-
-    Waiting matters to a process that exits right after: PDFium objects still open at shutdown
-    are finalised by pypdfium2 on the main thread, under the PDFium thread's feet, and the process
-    can die of SIGSEGV (exit 139 where the verdict was 0). Past ``wait_until`` (PDFium still busy
-    with a hostile page) the call stays queued and the caller goes on.
-    """
+def post_pdfium(fn: Callable[[], object]) -> None:
+    """``fn()`` on the PDFium thread, not waited for (closing documents and pages)."""
     if _WORKER.on_worker():
-        with contextlib.suppress(Exception):
-            fn()
-        return
-    future = _WORKER.submit(fn)
-    if wait_until is not None:
-        wait([future], timeout=wait_until.left())
+        fn()
+    else:
+        _WORKER.submit(fn)
