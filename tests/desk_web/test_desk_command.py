@@ -11,11 +11,22 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from desk.cli import register
-from desk.i18n import _REASONS, _WARNINGS, LANGUAGES, TEXTS
+from desk.i18n import (
+    _REASONS,
+    _REASONS_BY_FAMILY,
+    _WARNINGS,
+    _WARNINGS_BY_FAMILY,
+    LANGUAGES,
+    TEXTS,
+    reason_key,
+    warning_key,
+)
 from servicekit.local import free_port, server_process
 from tests.policies._samples import MANIFEST
+from verifier import codes
 
 from ._support import ROOT_PEM, SAMPLES
 
@@ -76,8 +87,9 @@ def test_every_text_exists_in_the_four_languages() -> None:
         assert set(entry) == set(LANGUAGES), key
         placeholders = {tuple(sorted(re.findall(r"\{(\w+)\}", entry[lang]))) for lang in LANGUAGES}
         assert len(placeholders) == 1, key
-    for _prefix, key in (*_REASONS, *_WARNINGS):
-        assert key in TEXTS
+    tables = (_REASONS, _REASONS_BY_FAMILY, _WARNINGS, _WARNINGS_BY_FAMILY)
+    for key in (key for table in tables for key in table.values()):
+        assert key in TEXTS, key
     templates = "".join(p.read_text() for p in (ROOT / "desk" / "templates").glob("*.html"))
     for key in re.findall(r"""t\(["']([a-z_.]+)["']""", templates):
         assert key in TEXTS or key == "outcome.", key  # "outcome." ~ valid|invalid|undetermined
@@ -92,3 +104,30 @@ def test_the_vendored_files_are_the_ones_recorded() -> None:
     for name, digest in rows:
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
     assert "MIT License" in (VENDOR / "zxing-wasm" / "LICENSE").read_text()
+
+
+@pytest.mark.parametrize(
+    ("code", "key"),
+    [
+        (codes.TRUST_ROOT, "reason.trust.root"),
+        (codes.STATUS_REVOKED, "reason.revoked"),
+        (codes.QR_VALIDITY, "reason.validity"),
+        (codes.INPUT_SIZE, "reason.too_large"),
+        # no entry of its own: explained by its declared family
+        (codes.TRUST_ROOT_MISMATCH, "reason.trust"),
+        (codes.INPUT_BASE64_CANONICAL, "reason.input"),
+        (codes.REVOCATION_STALE, "reason.status"),
+        (codes.KB_NONCE, "reason.kb"),
+        (codes.PDF_MODIFIED_AFTER_SEAL, "reason.pdf"),
+        (codes.VERIFICATION, "reason.other"),
+        ("trust.root.forged", "reason.other"),  # a spelling alone explains nothing
+    ],
+)
+def test_a_reason_is_chosen_by_code_then_by_family(code: str, key: str) -> None:
+    assert reason_key(code) == key
+
+
+def test_remarks_on_a_valid_verdict() -> None:
+    assert warning_key(codes.TRUST_FRESHNESS) == "reason.freshness.warning"
+    assert warning_key(codes.REVOCATION_UNUSABLE) == "reason.status.warning"  # ePRC: optional
+    assert warning_key(codes.QR_ISSUER_RULE) is None
