@@ -13,16 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from trust_registry.domain._document_types import EHIC_TYPES
 from trust_registry.domain._rows import institution_view
 from trust_registry.domain._snapshot import certificate_entry, certificates_by_issuer
 from trust_registry.storage import Database, InstitutionRow, IssuerSignsForRow
 from verifier.jose import jwk_from_public_key
 from verifier.trust import CertificateEntry, dump_pem
-
-#: Our document types that are the EU's portable document "EHIC".
-EHIC_TYPES = frozenset(
-    {"eessi:prc:1.0", "be.civicred:ehic:1.0", "urn:eudi:ehic:1", "urn:civicred:ehic-prc:1"}
-)
 
 
 def _instant(value: datetime) -> str:

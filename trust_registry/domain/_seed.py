@@ -7,12 +7,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from trust_registry.domain._directory import DirectoryService
+from trust_registry.domain._document_types import EHIC_TYPES, SOCIAL_STATUS_TYPES
 from trust_registry.storage import Database, InstitutionRow, IssuerRow
 
 SEED_ACTOR = "system:dev-seed"
 DEV_CREDENTIAL_ISSUER = "https://issuer.civicred.localhost"
-SOCIAL_STATUS_TYPES = ("urn:civicred:social-status:1", "be.civicred:ssh:1.0")
-EHIC_TYPES = ("eessi:prc:1.0", "be.civicred:ehic:1.0", "urn:eudi:ehic:1", "urn:civicred:ehic-prc:1")
 SINCE = date(2024, 1, 1)
 CBSS_NAMES: dict[str, str | None] = {
     "en": "Crossroads Bank for Social Security",
