@@ -50,7 +50,7 @@ def unavailable(reason: str, *, required_by: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def _postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def postgres_schema_url() -> Iterator[str]:
     """A PostgreSQL URL isolated in a fresh schema, dropped afterwards.
 
     Skips where no server is reachable (a laptop) unless ``CIVICRED_REQUIRE_POSTGRES=1`` (CI),
@@ -88,7 +88,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
     else:
-        yield from _postgres_schema_url(request)
+        yield from postgres_schema_url()
 
 
 @pytest.fixture(scope="session", autouse=True)
