@@ -1,27 +1,39 @@
 """The main job and the sample credentials: a real registry and issuer, real HTTP, real lists.
 
-``run`` starts the trust registry (subprocess) and the issuer (this process), obtains the
-issuer's certificates from the registry, issues SD-JWT VCs with status references (one valid, one
-revoked, one suspended, and an EHIC), publishes the status lists to the registry, fetches the
-signed offline bundle over HTTP and verifies every sample offline against it. Keys are DEV ONLY
-and generated on first run; the issuer's private keys never leave ``workdir``.
+``run`` starts the trust registry and the issuer service (``civicred issuer serve``), both as
+subprocesses (:mod:`issuer.world`), with the issuer's certificates from the registry. Acting as a
+wallet (:mod:`issuer.wallet_client`), it obtains every SD-JWT VC sample through OpenID4VCI over
+HTTP: one offer for a social status, an EHIC and a PRC, and two more social statuses that the
+operator then revokes and suspends (with a reason). It renders the signed PDFs, publishes the
+status and revocation lists to the registry, fetches the signed offline bundle over HTTP and
+verifies every sample offline against it. While it serves, it prints a fresh offer link and its
+transaction code for a wallet on this machine. Keys are DEV ONLY and generated on first run; the
+issuer's private keys never leave ``workdir``.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import signal
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from issuer.lifecycle import ReasonCode
 from issuer.services import IssuerServices
+from issuer.settings import DEV_ADMIN_TOKEN
 from issuer.sources import DevAuthenticSource
+from issuer.status import Change
+from issuer.wallet_client import Wallet, obtain
 from issuer.world import World, publish, running_world
 from verifier import OfflineVerifier, VerificationReport, VerificationTime, codes
 from verifier.sdjwt import HeldCredential, VerificationPolicy
@@ -36,9 +48,12 @@ from verifier.status import STATUS_LIST_CWT_MEDIA_TYPE, TokenStatus
 
 MUSEUM_AUD = "x509_san_dns:museum.example"
 PHARMACY_AUD = "x509_san_dns:pharmacy.example"
+HOSPITAL_AUD = "x509_san_dns:hospital.example"
 HOLDER_KEY_FILE = "holder-key.DEV-ONLY.jwk"
 MUSEUM_CLAIMS = ["/reduced_tariff_eligible", "/family_name", "/given_name"]
 PHARMACY_CLAIMS = ["/personal_administrative_number", "/document_number", "/subject"]
+#: The fictional citizen of the wallet samples and of the printed offer.
+DEMO_SUBJECT = "p-0001"
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,60 @@ class Sample:
     verify_at: str | None = None  # verification time when not the generation time
     reason: str | None = None  # the code of the expected failure
 
+
+@dataclass(frozen=True)
+class WalletSample:
+    name: str
+    what: str
+    aud: str  # the verifier it is presented to
+    disclose: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WalletGrant:
+    """One offer: its configurations (one sample each), and the state the grant is put in."""
+
+    configuration_ids: tuple[str, ...]
+    samples: tuple[WalletSample, ...]
+    state: TokenStatus = TokenStatus.VALID
+    reason: ReasonCode = ReasonCode.OTHER  # of the operator's change to ``state``
+
+
+def _social_status(name: str, what: str) -> WalletSample:
+    return WalletSample(name, what, MUSEUM_AUD, tuple(MUSEUM_CLAIMS))
+
+
+WALLET_GRANTS = (
+    WalletGrant(
+        ("social-status-1", "ehic-1", "ehic-prc-1"),
+        (
+            _social_status(
+                "social-status", "social status shown at a museum (entitlement and name only)"
+            ),
+            WalletSample(
+                "ehic", "EHIC shown to a pharmacy abroad", PHARMACY_AUD, tuple(PHARMACY_CLAIMS)
+            ),
+            WalletSample(
+                "ehic-prc",
+                "Provisional Replacement Certificate shown to a hospital abroad",
+                HOSPITAL_AUD,
+                tuple(PHARMACY_CLAIMS),
+            ),
+        ),
+    ),
+    WalletGrant(
+        ("social-status-1",),
+        (_social_status("social-status-revoked", "revoked social status"),),
+        TokenStatus.INVALID,
+        ReasonCode.DEVICE_LOST,
+    ),
+    WalletGrant(
+        ("social-status-1",),
+        (_social_status("social-status-suspended", "suspended social status"),),
+        TokenStatus.SUSPENDED,
+        ReasonCode.FRAUD_SUSPECTED,
+    ),
+)
 
 DOCUMENTS = (
     # name, type, language, person, what, state ("valid" | "revoked" | "expired")
@@ -86,67 +155,10 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
     (out / "status").mkdir(parents=True, exist_ok=True)
     services = world.services
     holder = _holder(services.settings.keys_dir.parent)
-    holder_jwk = public_jwk_with_kid(holder.public_key())
     (out / HOLDER_KEY_FILE).write_text(
         (services.settings.keys_dir.parent / "holder" / "private.jwk").read_text()
     )
-    person = DevAuthenticSource().person("p-0001")
-    samples: list[Sample] = []
-
-    def issue(
-        name: str, type_id: str, state: TokenStatus, aud: str, wanted: list[str], what: str
-    ) -> None:
-        allocation = services.status.allocate(group_id=f"demo/{name}")
-        credential = services.credentials.issue(
-            type_id, person, holder_jwk=holder_jwk, now=now, status=allocation.reference.to_claim()
-        ).compact
-        services.lifecycle.record(
-            grant_reference=f"demo/{name}",
-            credential_type=type_id,
-            credential_ids=[allocation.credential_id],
-        )
-        if state is not TokenStatus.VALID:
-            services.status.set_status(allocation.credential_id, state, actor="demo")
-        expected = "valid" if state is TokenStatus.VALID else "invalid"
-        reason = {
-            TokenStatus.INVALID: codes.STATUS_REVOKED,
-            TokenStatus.SUSPENDED: codes.STATUS_SUSPENDED,
-        }.get(state)
-        (out / f"{name}.sd-jwt").write_text(credential + "\n")
-        samples.append(Sample(f"{name}.sd-jwt", f"{what}, as issued", expected, reason=reason))
-        held = HeldCredential.parse(credential)
-        nonce = f"sample-nonce-{name}"
-        presentation = held.present(
-            held.select(wanted), holder=holder, nonce=nonce, aud=aud, iat=int(now.timestamp())
-        )
-        (out / f"{name}.presentation.sd-jwt").write_text(presentation + "\n")
-        samples.append(
-            Sample(
-                f"{name}.presentation.sd-jwt",
-                f"{what}, presented",
-                expected,
-                True,
-                nonce,
-                aud,
-                reason=reason,
-            )
-        )
-
-    issue("social-status", "social-status", TokenStatus.VALID, MUSEUM_AUD, MUSEUM_CLAIMS,
-          "social status shown at a museum (entitlement and name only)")  # fmt: skip
-    issue("social-status-revoked", "social-status", TokenStatus.INVALID, MUSEUM_AUD, MUSEUM_CLAIMS,
-          "revoked social status")  # fmt: skip
-    issue("social-status-suspended", "social-status", TokenStatus.SUSPENDED, MUSEUM_AUD, MUSEUM_CLAIMS,
-          "suspended social status")  # fmt: skip
-    issue(
-        "ehic",
-        "ehic",
-        TokenStatus.VALID,
-        PHARMACY_AUD,
-        PHARMACY_CLAIMS,
-        "EHIC shown to a pharmacy abroad",
-    )
-
+    samples = _wallet_samples(world, out, holder, now=now)
     samples.extend(_documents(world, out, now=now))
     publish(world)
     _write_status_lists(world, out)
@@ -170,6 +182,77 @@ def generate_samples(world: World, out: Path, *, now: datetime) -> list[Sample]:
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     (out / "README.md").write_text(_readme(samples, now))
     return samples
+
+
+def _wallet_samples(world: World, out: Path, holder: LocalSigner, *, now: datetime) -> list[Sample]:
+    """The SD-JWT VCs, obtained from the issuer service through OpenID4VCI over HTTP (the demo
+    is the wallet, ``holder`` its key); each also presented to its verifier with a KB-JWT."""
+    samples: list[Sample] = []
+    with httpx.Client(base_url=world.issuer_url, timeout=30) as http:
+        for grant in WALLET_GRANTS:
+            created = create_offer(http, grant.configuration_ids)
+            holders = {cid: [holder] for cid in grant.configuration_ids}
+            obtained = obtain(
+                Wallet(http), created["offer_by_reference"], created["tx_code"], holders
+            )
+            if grant.state is not TokenStatus.VALID:  # every copy of the grant, with a reason
+                world.services.lifecycle.change_group(
+                    created["grant_reference"], Change.to(grant.state), actor="demo",
+                    reason=grant.reason,
+                )  # fmt: skip
+            for response, sample in zip(obtained, grant.samples, strict=True):
+                (credential,) = response.credentials
+                samples += _wallet_sample(out, sample, credential, holder, grant.state, now=now)
+    return samples
+
+
+def create_offer(http: httpx.Client, configuration_ids: Sequence[str]) -> dict[str, Any]:
+    """An offer for the fictional citizen p-0001 with a transaction code (operator API, the
+    DEV-ONLY operator token)."""
+    response = http.post(
+        "/operator/offers",
+        json={"subject_id": DEMO_SUBJECT, "credential_configuration_ids": list(configuration_ids)},
+        headers={"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"},
+    )
+    response.raise_for_status()
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def _wallet_sample(
+    out: Path,
+    sample: WalletSample,
+    credential: str,
+    holder: LocalSigner,
+    state: TokenStatus,
+    *,
+    now: datetime,
+) -> list[Sample]:
+    expected = "valid" if state is TokenStatus.VALID else "invalid"
+    reason = {
+        TokenStatus.INVALID: codes.STATUS_REVOKED,
+        TokenStatus.SUSPENDED: codes.STATUS_SUSPENDED,
+    }.get(state)
+    (out / f"{sample.name}.sd-jwt").write_text(credential + "\n")
+    held = HeldCredential.parse(credential)
+    nonce = f"sample-nonce-{sample.name}"
+    presentation = held.present(
+        held.select(sample.disclose), holder=holder, nonce=nonce, aud=sample.aud,
+        iat=int(now.timestamp()),
+    )  # fmt: skip
+    (out / f"{sample.name}.presentation.sd-jwt").write_text(presentation + "\n")
+    return [
+        Sample(f"{sample.name}.sd-jwt", f"{sample.what}, as issued", expected, reason=reason),
+        Sample(
+            f"{sample.name}.presentation.sd-jwt",
+            f"{sample.what}, presented",
+            expected,
+            True,
+            nonce,
+            sample.aud,
+            reason=reason,
+        ),
+    ]
 
 
 def _documents(world: World, out: Path, *, now: datetime) -> list[Sample]:
@@ -321,6 +404,22 @@ def _readme(samples: list[Sample], now: datetime) -> str:
     )
 
 
+def _print_offer(world: World) -> None:
+    """A fresh offer of every configuration for a wallet on this machine (http on loopback: the
+    wallet must accept it, as a development setting)."""
+    configuration_ids = WALLET_GRANTS[0].configuration_ids
+    with httpx.Client(base_url=world.issuer_url, timeout=30) as http:
+        created = create_offer(http, configuration_ids)
+    until = datetime.fromisoformat(created["expires_at"]).astimezone()
+    print(
+        f"wallet offer for the fictional citizen {DEMO_SUBJECT} ({', '.join(configuration_ids)}), "
+        f"one use, until {until:%H:%M}:\n"
+        f"  {created['offer_by_reference']}\n"
+        f"  transaction code: {created['tx_code']}",
+        flush=True,
+    )
+
+
 def run(
     out: Path, workdir: Path, *, registry_port: int | None, issuer_port: int | None, serve: bool
 ) -> int:
@@ -342,10 +441,23 @@ def run(
             )
         print(f"samples in {out}; state and DEV-ONLY keys in {workdir}")
         if serve and not failures:
-            print("serving; press Ctrl-C to stop")
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                print()
+            _print_offer(world)
+            print("serving; press Ctrl-C to stop", flush=True)
+            _serve_until_stopped()
     return 1 if failures else 0
+
+
+def _serve_until_stopped() -> None:
+    """Until Ctrl-C or SIGTERM; then the callers' context managers stop both services."""
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

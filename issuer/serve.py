@@ -16,6 +16,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ from servicekit.observability import (
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from issuer.issuance import Authorize
     from issuer.services import IssuerServices
 
 #: The uvicorn app factory (``factory=True``): what each worker process imports and calls.
@@ -92,8 +94,38 @@ def build_services(settings: IssuerSettings, *, migrate: bool = False) -> Issuer
 
     keyring = load_keyring(settings)
     return IssuerServices.build(
-        settings, document_signer=keyring.document, status_signer=keyring.status, migrate=migrate
+        settings,
+        document_signer=keyring.document,
+        status_signer=keyring.status,
+        authorize=dev_registry_authorizer(settings, keyring) if settings.dev_mode else None,
+        migrate=migrate,
     )
+
+
+def dev_registry_authorizer(settings: IssuerSettings, keyring: Keyring) -> Authorize | None:
+    """DEV ONLY: the dev registry's decision, checked before each signature (and its signing
+    window, which starts at the certificate's activation, is where day-precision ``iat`` may
+    start: docs/openid4vci.md). The trust list is verified with the root the registry itself
+    serves (trust on first use, acceptable on loopback only); ``None``, with a warning, when no
+    registry answers at ``REGISTRY_URL``."""
+    from cryptography import x509
+
+    from issuer.issuance import registry_authorizer
+    from issuer.registry_client import RegistryClient
+    from verifier.trust import verify_trust_list
+
+    token = settings.registry_admin_token
+    client = RegistryClient(settings.registry_url, token.get_secret_value() if token else "")
+    try:
+        root = x509.load_pem_x509_certificate(client.root_pem())
+        snapshot = verify_trust_list(client.trust_list(), root, datetime.now(UTC))
+    except Exception as exc:  # no dev registry running: sign without its decision
+        log.warning("dev registry unreachable: signing without its decision",
+                    extra={"error": type(exc).__name__})  # fmt: skip
+        return None
+    if not keyring.document.certificate_chain:
+        return None
+    return registry_authorizer(snapshot, keyring.document)
 
 
 def app_from_environment() -> FastAPI:

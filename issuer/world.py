@@ -1,6 +1,13 @@
-"""A running trust registry (subprocess) and issuer (this process) on SQLite, wired together:
-the issuer's certificates come from the registry, its lists are published to it, and it checks
-the registry's decision before it signs. Used by the main job and the integration tests.
+"""A running trust registry and issuer service on SQLite, wired together: the issuer's
+certificates come from the registry, its lists are published to it. Used by the main job and the
+integration tests.
+
+Both run as subprocesses: ``python -m trust_registry serve`` and ``python -m issuer serve`` (what
+``civicred issuer serve`` runs), in dev mode (DEV-ONLY keys and tokens, http on loopback). This
+process keeps its own :class:`IssuerServices` on the same database and keys, as a second
+replica would (docs/issuer-operations.md): it migrates the schema before the service starts,
+renders the paper documents (checking the registry's decision before it signs), changes states
+and pushes the lists to the registry. Wallets talk to the service over HTTP.
 """
 
 from __future__ import annotations
@@ -15,13 +22,12 @@ from pathlib import Path
 
 from cryptography import x509
 
-from issuer.api import create_app
 from issuer.issuance import registry_authorizer
 from issuer.keyring import Keyring
 from issuer.registry_client import RegistryClient
 from issuer.services import IssuerServices
-from issuer.settings import IssuerSettings
-from servicekit.local import LOCALHOST, app_thread, free_port, port_in_use, server_process
+from issuer.settings import ENV_PREFIX, NESTED_DELIMITER, IssuerSettings, OpenId4VciSettings
+from servicekit.local import LOCALHOST, free_port, port_in_use, server_process
 from verifier.status import STATUS_LIST_JWT_MEDIA_TYPE
 from verifier.trust import verify_trust_list
 
@@ -51,11 +57,43 @@ def registry_process(workdir: Path, port: int, *, log: Path) -> Iterator[str]:
         yield url
 
 
+#: The demo's offers stay redeemable an hour: long enough to scan the printed one with a wallet.
+DEMO_OFFER_LIFETIME_SECONDS = 3600
+
+
+def service_environment(settings: IssuerSettings) -> dict[str, str]:
+    """This process's environment without any ``CIVICRED_ISSUER_*`` of its own, plus the
+    settings the issuer service needs to serve what ``settings`` describe."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    values = {
+        "DEV_MODE": "true",
+        "PUBLIC_BASE_URL": settings.public_base_url,
+        "DATABASE_URL": settings.database_url,
+        "KEYS_DIR": str(settings.keys_dir.resolve()),
+        "REGISTRY_URL": settings.registry_url,
+        f"OID4VCI{NESTED_DELIMITER}OFFER_LIFETIME_SECONDS": str(
+            settings.oid4vci.offer_lifetime_seconds
+        ),
+    }
+    env.update({f"{ENV_PREFIX}{name}": value for name, value in values.items()})
+    return env
+
+
+@contextmanager
+def issuer_process(settings: IssuerSettings, port: int, *, log: Path) -> Iterator[str]:
+    """``python -m issuer serve`` (``civicred issuer serve``) as a real subprocess."""
+    url = f"http://{LOCALHOST}:{port}"
+    command = [sys.executable, "-m", "issuer", "serve", "--host", LOCALHOST, "--port", str(port)]
+    with server_process(command, url=url, env=service_environment(settings), log=log):
+        yield url
+
+
 @contextmanager
 def running_world(
     workdir: Path, *, registry_port: int | None = None, issuer_port: int | None = None
 ) -> Iterator[World]:
-    """Registry subprocess + issuer app thread, with state under ``workdir``."""
+    """The registry and the issuer service as subprocesses, with state under ``workdir``."""
     registry_port = registry_port or free_port()
     issuer_port = issuer_port or free_port()
     for port in (registry_port, issuer_port):
@@ -69,10 +107,11 @@ def running_world(
     ) as registry_url:
         settings = IssuerSettings(
             dev_mode=True,  # DEV-ONLY keys and tokens, http on loopback
-            database_url=f"sqlite:///{workdir / 'issuer' / 'issuer.db'}",
+            database_url=f"sqlite:///{(workdir / 'issuer' / 'issuer.db').resolve()}",
             keys_dir=workdir / "issuer" / "keys",
             public_base_url=f"http://{LOCALHOST}:{issuer_port}",
             registry_url=registry_url,
+            oid4vci=OpenId4VciSettings(offer_lifetime_seconds=DEMO_OFFER_LIFETIME_SECONDS),
         )
         assert settings.registry_admin_token is not None  # the dev default in dev mode
         client = RegistryClient(
@@ -91,8 +130,11 @@ def running_world(
             status_signer=keyring.status,
             authorize=registry_authorizer(snapshot, keyring.document),
         )
-        with app_thread(create_app(services), issuer_port) as issuer_url:
-            yield World(services, client, registry_url, issuer_url)
+        try:
+            with issuer_process(settings, issuer_port, log=workdir / "issuer.log") as issuer_url:
+                yield World(services, client, registry_url, issuer_url)
+        finally:
+            services.close()
 
 
 def publish(world: World) -> None:

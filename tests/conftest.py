@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -40,7 +41,16 @@ def holder_signer() -> LocalSigner:
 DEFAULT_TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def _postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def unavailable(reason: str, *, required_by: str) -> NoReturn:
+    """A test needs something this machine lacks: skip with ``reason``, or fail when the
+    environment variable ``required_by`` is ``1`` (CI: ``CIVICRED_REQUIRE_POSTGRES``,
+    ``CIVICRED_REQUIRE_NODE``), where a skip would hide that the test never ran."""
+    if os.environ.get(required_by) == "1":
+        pytest.fail(f"{reason} (required: {required_by}=1)")
+    pytest.skip(reason)
+
+
+def postgres_schema_url() -> Iterator[str]:
     """A PostgreSQL URL isolated in a fresh schema, dropped afterwards.
 
     Skips where no server is reachable (a laptop) unless ``CIVICRED_REQUIRE_POSTGRES=1`` (CI),
@@ -59,9 +69,10 @@ def _postgres_schema_url(request: pytest.FixtureRequest) -> Iterator[str]:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     except OperationalError as exc:
         admin.dispose()
-        if os.environ.get("CIVICRED_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required but unreachable at {base}: {exc.orig}")
-        pytest.skip(f"no PostgreSQL reachable at {base} (set CIVICRED_TEST_POSTGRES_URL)")
+        unavailable(
+            f"no PostgreSQL reachable at {base} (set CIVICRED_TEST_POSTGRES_URL): {exc.orig}",
+            required_by="CIVICRED_REQUIRE_POSTGRES",
+        )
     separator = "&" if "?" in base else "?"
     try:
         yield f"{base}{separator}options=-csearch_path%3D{schema}"
@@ -77,7 +88,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
     else:
-        yield from _postgres_schema_url(request)
+        yield from postgres_schema_url()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -58,6 +58,9 @@ def test_full_flow_issues_a_verifiable_batch(
     assert body["token_type"] == "DPoP" and body["expires_in"] == 300
     assert set(body) == {"access_token", "token_type", "expires_in"}  # no c_nonce in 1.0
 
+    nonce = issuer.http.post(wallet.issuer_metadata["nonce_endpoint"])
+    assert nonce.status_code == 200 and nonce.headers["cache-control"] == "no-store"
+    assert set(nonce.json()) == {"c_nonce"} and nonce.headers["dpop-nonce"]
     c_nonce = wallet.c_nonce()
     holders = [new_key() for _ in range(3)]
     proofs = [wallet.key_proof(holder, nonce=c_nonce) for holder in holders]
