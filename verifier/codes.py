@@ -33,6 +33,7 @@ TRUST_FAMILY: Final = "trust"
 REVOCATION_FAMILY: Final = "revocation"
 SCAN_FAMILY: Final = "scan"
 PDF_FAMILY: Final = "pdf"
+OID4VP_FAMILY: Final = "oid4vp"
 OTHER_FAMILY: Final = "other"
 FAMILIES: Final = (
     INPUT_FAMILY,
@@ -48,6 +49,7 @@ FAMILIES: Final = (
     REVOCATION_FAMILY,
     SCAN_FAMILY,
     PDF_FAMILY,
+    OID4VP_FAMILY,
     OTHER_FAMILY,
 )
 
@@ -115,6 +117,7 @@ INPUT_BASE64_CANONICAL: Final = _code("input.base64.canonical", INPUT_FAMILY, DE
 INPUT_JSON: Final = _code("input.json", INPUT_FAMILY, DECODE_STEP)
 INPUT_DEPTH: Final = _code("input.depth", INPUT_FAMILY, DECODE_STEP)
 INPUT_JWS: Final = _code("input.jws", INPUT_FAMILY, DECODE_STEP)
+INPUT_JWE: Final = _code("input.jwe", INPUT_FAMILY, DECODE_STEP)
 INPUT_JWK: Final = _code("input.jwk", INPUT_FAMILY, DECODE_STEP)
 INPUT_JWKS: Final = _code("input.jwks", INPUT_FAMILY, DECODE_STEP)
 INPUT_CBOR: Final = _code("input.cbor", INPUT_FAMILY, DECODE_STEP)
@@ -269,6 +272,17 @@ PDF_SIGNATURE: Final = _code("pdf.signature", PDF_FAMILY, PDF_SIGNATURE_STEP)
 PDF_COVERAGE: Final = _code("pdf.coverage", PDF_FAMILY, PDF_COVERAGE_STEP)
 PDF_MODIFIED_AFTER_SEAL: Final = _code("pdf.modified_after_seal", PDF_FAMILY, PDF_COVERAGE_STEP)
 PDF_PRINTED_DATA: Final = _code("pdf.printed_data", PDF_FAMILY, PDF_PRINTED_DATA_STEP)
+
+# -- OpenID4VP: a wallet's response to the desk's request (docs/desk.md §OpenID4VP) ---------------
+OID4VP_REQUEST: Final = _code("oid4vp.request", OID4VP_FAMILY)
+OID4VP_STATE: Final = _code("oid4vp.state", OID4VP_FAMILY)
+OID4VP_EXPIRED: Final = _code("oid4vp.expired", OID4VP_FAMILY)
+OID4VP_RESPONSE: Final = _code("oid4vp.response", OID4VP_FAMILY)
+OID4VP_RESPONSE_MODE: Final = _code("oid4vp.response_mode", OID4VP_FAMILY)
+OID4VP_ENCRYPTION: Final = _code("oid4vp.encryption", OID4VP_FAMILY)
+OID4VP_VP_TOKEN: Final = _code("oid4vp.vp_token", OID4VP_FAMILY)
+OID4VP_CREDENTIAL: Final = _code("oid4vp.credential", OID4VP_FAMILY)
+OID4VP_WALLET_ERROR: Final = _code("oid4vp.wallet_error", OID4VP_FAMILY)
 
 # -- a component that failed without naming a code -----------------------------------------------
 VERIFICATION: Final = _code("verification", OTHER_FAMILY)
