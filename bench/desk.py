@@ -106,7 +106,7 @@ def main() -> int:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CIVICRED_CONFIG_DIR": str(work / "config")}
         command = [sys.executable, "-m", "desk", "serve", "--bundle", str(bundle), "--root",
                    str(ROOT_PEM), "--port", str(port), "--now", now_text, "--policy", POLICY,
-                   "--audience", AUDIENCE]  # fmt: skip
+                   "--audience", AUDIENCE, "--identity-dir", str(work / "identity")]  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         with server_process(command, url=url, env=env, log=work / "desk.log"):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

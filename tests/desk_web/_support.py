@@ -14,6 +14,7 @@ import httpx
 from fastapi import FastAPI
 
 from desk.app import create_app
+from desk.identity import VerifierIdentity, load_identity
 from desk.settings import DeskSettings
 from desk.trust import DeskTrust
 from servicekit.local import asgi_client
@@ -46,6 +47,7 @@ class Desk:
     trust: DeskTrust
     clock: Clock
     bundle_path: Path
+    identity: VerifierIdentity
     client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,8 +65,12 @@ def sample_desk(
     shutil.copy(SAMPLES / "bundle.jwt", path)
     clock = Clock()
     trust = DeskTrust.load(path, now=clock(), root=ROOT_PEM)
+    settings.setdefault("identity_dir", tmp_path / "identity")
     config = DeskSettings(policy=policy, bundle=path, root=ROOT_PEM, audience=audience, **settings)
-    return Desk(create_app(config, trust, clock=clock), trust, clock, path)
+    identity = load_identity(key=None, certificates=None, dev_dir=config.identity_dir,
+                             dns_name="127.0.0.1", now=clock())  # fmt: skip
+    app = create_app(config, trust, clock=clock, identity=identity)
+    return Desk(app, trust, clock, path, identity)
 
 
 def sample(name: str) -> bytes:
@@ -91,3 +97,15 @@ class Registry:
         path = folder / "world-root.pem"
         path.write_bytes(dump_pem(self.world.root))
         return path
+
+
+# -- a wallet at the desk ----------------------------------------------------------------------
+def sample_wallet(desk: Desk, credentials: tuple[str, ...] = ("social-status.sd-jwt",)) -> Any:
+    """A test wallet holding sample credentials, trusting the desk's DEV root, on the desk's
+    clock, talking to it through the ASGI app."""
+    from ._wallet import TestWallet
+
+    root = desk.identity.dev_root
+    assert root is not None
+    issued = [(SAMPLES / name).read_text().strip() for name in credentials]
+    return TestWallet(desk.client, [root], desk.clock, issued)

@@ -78,7 +78,8 @@ def desk_url(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator
     bundle = folder / "bundle.jwt"
     bundle.write_bytes((SAMPLES / "bundle.jwt").read_bytes())
     trust = DeskTrust.load(bundle, now=clock(), root=ROOT_PEM)
-    settings = DeskSettings(bundle=bundle, root=ROOT_PEM, audience=MUSEUM)
+    settings = DeskSettings(bundle=bundle, root=ROOT_PEM, audience=MUSEUM,
+                            identity_dir=folder / "identity")  # fmt: skip
     with app_thread(create_app(settings, trust, clock=clock), free_port()) as url:
         yield url
 

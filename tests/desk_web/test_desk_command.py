@@ -38,7 +38,8 @@ def test_serve_runs_as_a_process(tmp_path: Path) -> None:
     port = free_port()
     command = [sys.executable, "-m", "desk", "serve", "--bundle", str(bundle), "--root",
                str(ROOT_PEM), "--port", str(port), "--now", MANIFEST["generated_at"],
-               "--policy", "pharmacy-ehic", "--language", "de"]  # fmt: skip
+               "--policy", "pharmacy-ehic", "--language", "de",
+               "--identity-dir", str(tmp_path / "identity")]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = tmp_path / "desk.log"
     with server_process(command, url=f"http://127.0.0.1:{port}", env=env, log=log) as url:

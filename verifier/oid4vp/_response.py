@@ -106,12 +106,15 @@ def open_response(
 ) -> AuthorizationResponse | Refused:
     """The response parameters: decrypted with the request's ``key`` (``direct_post.jwt``), or
     as posted (``direct_post``, ``key`` is ``None``). A response mode other than the request's
-    is refused (§8.3.1: with ``direct_post.jwt`` the wallet MUST encrypt)."""
-    if (key is None) != (form.encrypted is None):
+    is refused (§8.3.1: with ``direct_post.jwt`` the wallet MUST encrypt), but for a plain
+    Authorization Error Response (§8.5): a wallet that cannot use the key can still say so, and
+    an error carries nothing to protect."""
+    plain_error = "error" in form.parameters and "vp_token" not in form.parameters
+    if (key is None) != (form.encrypted is None) and not (key is not None and plain_error):
         return Refused(codes.OID4VP_RESPONSE_MODE, "the response is not in the requested mode")
-    if key is None:
+    if form.encrypted is None:
         return _parameters(form.parameters)
-    assert form.encrypted is not None
+    assert key is not None
     try:
         decrypted = decrypt_compact(form.encrypted, key, RESPONSE_ENCRYPTION)
         payload = loads_json(decrypted.plaintext, what="the decrypted response")
