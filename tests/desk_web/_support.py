@@ -5,6 +5,8 @@ desk refreshes from over real HTTP."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -48,10 +50,11 @@ class Desk:
     clock: Clock
     bundle_path: Path
     identity: VerifierIdentity
+    settings: DeskSettings
     client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
-        self.client = asgi_client(self.app, base_url="http://127.0.0.1:8702")
+        self.client = asgi_client(self.app, base_url=self.settings.base_url)
 
     def post(self, data: bytes, content_type: str, **headers: str) -> httpx.Response:
         return self.client.post("/verify", content=data,
@@ -70,7 +73,7 @@ def sample_desk(
     identity = load_identity(key=None, certificates=None, dev_dir=config.identity_dir,
                              dns_name="127.0.0.1", now=clock())  # fmt: skip
     app = create_app(config, trust, clock=clock, identity=identity)
-    return Desk(app, trust, clock, path, identity)
+    return Desk(app, trust, clock, path, identity, config)
 
 
 def sample(name: str) -> bytes:
@@ -109,3 +112,19 @@ def sample_wallet(desk: Desk, credentials: tuple[str, ...] = ("social-status.sd-
     assert root is not None
     issued = [(SAMPLES / name).read_text().strip() for name in credentials]
     return TestWallet(desk.client, [root], desk.clock, issued)
+
+
+@contextmanager
+def served_desk(tmp_path: Path, **settings: Any) -> Iterator[Desk]:
+    """A sample desk served by uvicorn on 127.0.0.1 (real HTTP: a wallet in another process
+    reaches it); ``desk.client`` talks to it over the socket."""
+    from servicekit.local import app_thread, free_port
+
+    port = free_port()
+    desk = sample_desk(tmp_path, port=port, **settings)
+    with app_thread(desk.app, port) as url:
+        desk.client = httpx.Client(base_url=url, timeout=30)
+        try:
+            yield desk
+        finally:
+            desk.client.close()
