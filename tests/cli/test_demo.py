@@ -17,7 +17,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Completed
     workdir = tmp_path_factory.mktemp("demo")
     result = subprocess.run(
         [sys.executable, "-m", "verifier.cli", "demo", "--workdir", str(workdir), "--once",
-         "--registry-port", str(free_port()), "--issuer-port", str(free_port())],
+         "--registry-port", str(free_port()), "--issuer-port", str(free_port()),
+         "--desk-port", str(free_port())],
         capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     return result, workdir
@@ -40,6 +41,19 @@ def test_demo_issues_publishes_and_verifies(
     assert list((samples / "status").glob("*.jwt")) and list((samples / "status").glob("*.cwt"))
     # The issuer's private keys stay in the state directory, never in the samples folder.
     assert not any("private" in p.name for p in samples.rglob("*"))
+
+
+def test_demo_serves_the_desk(demo: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, workdir = demo
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("desk ")]
+    assert line.split()[1].startswith("http://127.0.0.1:") and "venue-reduced-tariff" in line
+    assert (
+        "civicred desk: venue-reduced-tariff on http://127.0.0.1:"
+        in (workdir / "desk.log").read_text()
+    )
+    assert (workdir / "desk" / "bundle.jwt").read_text() == (
+        workdir / "samples" / "bundle.jwt"
+    ).read_text()
 
 
 def test_museum_presentation_is_minimal(
