@@ -93,3 +93,18 @@ def test_the_vendored_files_are_the_ones_recorded() -> None:
     for name, digest in rows:
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
     assert "MIT License" in (VENDOR / "zxing-wasm" / "LICENSE").read_text()
+
+
+def test_desk_md_lists_every_policy_with_what_a_wallet_is_asked_for() -> None:
+    from verifier.oid4vp import dcql_query
+    from verifier.policies import load_policy, policy_names
+
+    doc = (ROOT / "docs" / "desk.md").read_text()
+    for name in policy_names():
+        (row,) = [line for line in doc.splitlines() if line.startswith(f"| `{name}` |")]
+        query = dcql_query(load_policy(name))
+        assert query is not None
+        for credential in query.credentials:
+            assert f"`{credential.vct}`" in row, (name, credential.vct)
+            for claim in credential.claims:
+                assert f"`/{'/'.join(claim.path)}`" in row, (name, claim)
