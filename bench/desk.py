@@ -44,7 +44,7 @@ from desk.identity import load_identity  # noqa: E402
 from desk.sources import Channel, Presentation  # noqa: E402
 from desk.trust import DeskTrust  # noqa: E402
 from desk.verdicts import verify  # noqa: E402
-from desk.wallet import WalletRequests  # noqa: E402
+from desk.wallet import Started, WalletRequests  # noqa: E402
 from servicekit.local import free_port, server_process  # noqa: E402
 from verifier.cli._pins import PinStore  # noqa: E402
 from verifier.jose import CompactJws  # noqa: E402
@@ -121,6 +121,7 @@ def _library_wallet(work: Path, trust: DeskTrust, now: datetime, n: int) -> Call
     prepared = []
     for _ in range(n + 1):
         started = wallets.start(now)
+        assert isinstance(started, Started)
         transaction = wallets._by_id[started.id]  # the bench reads the desk's own request
         request = ReceivedRequest(CompactJws.parse(transaction.request_object).payload_object())
         prepared.append((transaction, _wallet_answer(request, now)))

@@ -104,8 +104,11 @@ class Answered:
     """The response was judged (whatever the verdict: the wallet learns nothing of it)."""
 
 
-class Capacity(Exception):
+@dataclass(frozen=True, slots=True)
+class Busy:
     """Too many open requests: the desk makes no more until some end."""
+
+    message: str
 
 
 class WalletRequests:
@@ -143,9 +146,13 @@ class WalletRequests:
             return len(self._by_id)
 
     # -- the page asks for a request -----------------------------------------------------------
-    def start(self, now: datetime) -> Started:
-        """A new transaction (raises :class:`Capacity` when ``max_open`` are open)."""
+    def start(self, now: datetime) -> Started | Busy:
+        """A new transaction, or :class:`Busy` when ``max_open`` are open."""
         assert self.query is not None, "the purpose asks no wallet"
+        with self._lock:
+            self._sweep(now)
+            if len(self._by_id) >= self.max_open:
+                return Busy(f"{self.max_open} wallet requests are open")
         key = kid = jwk = None
         if self.response_mode == DIRECT_POST_JWT:
             key = ec.generate_private_key(EC_CURVES[KEY_AGREEMENTS[_ENCRYPTION_ALG].curve])
@@ -164,9 +171,8 @@ class WalletRequests:
         signed = sign_request(request, self.identity.signer)
         transaction = Transaction(_token(), request_id, request, signed, link, expires, key, kid)
         with self._lock:
-            self._sweep(now)
-            if len(self._by_id) >= self.max_open:
-                raise Capacity(f"{self.max_open} wallet requests are open")
+            if len(self._by_id) >= self.max_open:  # others started meanwhile
+                return Busy(f"{self.max_open} wallet requests are open")
             self._by_id[transaction.id] = transaction
             self._by_request[request_id] = transaction
             self._by_answer[request.state] = transaction

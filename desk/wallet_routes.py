@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from desk.wallet import (
     REQUEST_PATH,
     RESPONSE_PATH,
-    Capacity,
+    Busy,
     Finished,
     Judge,
     WalletRequests,
@@ -90,10 +90,9 @@ def wallet_router(
         if not wallets.enabled:
             raise WalletUnavailable("this purpose accepts no credential from a wallet")
         lang = language(request)
-        try:
-            started = wallets.start(now())
-        except Capacity as exc:
-            raise WalletBusy(str(exc)) from None
+        started = wallets.start(now())
+        if isinstance(started, Busy):
+            raise WalletBusy(started.message)
         html = render("wallet.html", lang, started=started, qr=_qr_data_uri(started.link),
                       asked=_asked(wallets, lang))  # fmt: skip
         return HTMLResponse(html, status_code=201)

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from desk.sources import Presentation
 from desk.verdicts import Verdict, verdict_of
 from desk.verdicts import refused as refused_report
-from desk.wallet import Answered, WalletRequests
+from desk.wallet import Answered, Started, WalletRequests
 from tests.desk_web._support import (
     MUSEUM,
     NOT_FOR_THE_VENUE,
@@ -251,6 +251,7 @@ def test_two_responses_racing_for_one_request_get_one_verdict(desk: Desk) -> Non
     wallets = WalletRequests(policy=load_policy("venue-reduced-tariff"), identity=desk.identity,
                              base_url="http://127.0.0.1:8702")  # fmt: skip
     started = wallets.start(desk.clock())
+    assert isinstance(started, Started)
     wallet = sample_wallet(desk)
     token = wallets.request_object(request_uri_of(started.link).rsplit("/", 1)[-1], desk.clock())
     assert isinstance(token, str)

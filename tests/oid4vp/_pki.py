@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
 
+from verifier.jose import PrivateKey
 from verifier.signing import LocalSigner, generate_private_key
 from verifier.trust import create_root_ca, create_verifier_certificate
 
@@ -15,6 +16,7 @@ from verifier.trust import create_root_ca, create_verifier_certificate
 class Identity:
     signer: LocalSigner
     root: x509.Certificate
+    key: PrivateKey
 
     @property
     def leaf(self) -> x509.Certificate:
@@ -30,4 +32,4 @@ def make_identity(now: datetime | None = None, *, days: int = 30) -> Identity:
     leaf = create_verifier_certificate(key.public_key(), ca_cert=root, ca_key=ca_key,
                                        name="museum desk", dns_name="museum.example",
                                        not_before=start, not_after=end)  # fmt: skip
-    return Identity(LocalSigner(key, certificate_chain=(leaf, root)), root)
+    return Identity(LocalSigner(key, certificate_chain=(leaf, root)), root, key)
