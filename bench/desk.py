@@ -37,6 +37,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -44,15 +46,17 @@ from desk.identity import load_identity  # noqa: E402
 from desk.sources import Channel, Presentation  # noqa: E402
 from desk.trust import DeskTrust  # noqa: E402
 from desk.verdicts import verify  # noqa: E402
-from desk.wallet import Started, WalletRequests  # noqa: E402
 from servicekit.local import free_port, server_process  # noqa: E402
 from verifier.cli._pins import PinStore  # noqa: E402
-from verifier.jose import CompactJws  # noqa: E402
+from verifier.jose import CompactJws, jwk_from_public_key  # noqa: E402
 from verifier.oid4vp import (  # noqa: E402
+    DIRECT_POST_JWT,
     FORM_MEDIA_TYPE,
+    AuthorizationRequest,
     AuthorizationResponse,
     ReceivedRequest,
     ResponseForm,
+    dcql_query,
     open_response,
     parse_form,
     presentations_of,
@@ -112,33 +116,38 @@ def _wallet_answer(request: ReceivedRequest, when: datetime) -> bytes:
 
 
 def _library_wallet(work: Path, trust: DeskTrust, now: datetime, n: int) -> Callable[[], None]:
-    """The library part of a wallet response, in this process, each call on a fresh request."""
+    """The library part of a wallet response, in this process, each call on a fresh request
+    (made with :mod:`verifier.oid4vp` as the desk makes it: its own nonce, state and key)."""
     policy = load_policy(POLICY)
+    query = dcql_query(policy)
+    assert query is not None
     identity = load_identity(key=None, certificates=None, dev_dir=work / "bench-identity",
                              dns_name="127.0.0.1", now=now)  # fmt: skip
-    wallets = WalletRequests(policy=policy, identity=identity, base_url="http://127.0.0.1",
-                             max_open=n + 2)  # fmt: skip
+    at = int(now.timestamp())
     prepared = []
-    for _ in range(n + 1):
-        started = wallets.start(now)
-        assert isinstance(started, Started)
-        transaction = wallets._by_id[started.id]  # the bench reads the desk's own request
-        request = ReceivedRequest(CompactJws.parse(transaction.request_object).payload_object())
-        prepared.append((transaction, _wallet_answer(request, now)))
+    for i in range(n + 1):
+        key = ec.generate_private_key(ec.SECP256R1())
+        jwk = {**jwk_from_public_key(key.public_key()), "kid": f"k{i}", "alg": "ECDH-ES"}
+        request = AuthorizationRequest(
+            client_id=identity.client_id, response_uri="http://127.0.0.1/oid4vp/response",
+            response_mode=DIRECT_POST_JWT, nonce=f"nonce-{i}", state=f"state-{i}", query=query,
+            issued_at=at, expires_at=at + 180, encryption_jwk=jwk,
+        )  # fmt: skip
+        received = ReceivedRequest(request.claims())
+        prepared.append((request, key, _wallet_answer(received, now)))
     answers = iter(prepared)
 
     def library() -> None:
-        transaction, body = next(answers)
+        request, key, body = next(answers)
         form = parse_form(body, FORM_MEDIA_TYPE)
-        assert isinstance(form, ResponseForm) and wallets.query is not None
-        opened = open_response(form, transaction.key)
-        assert isinstance(opened, AuthorizationResponse)
-        presented = presentations_of(opened.vp_token, wallets.query)
+        assert isinstance(form, ResponseForm)
+        opened = open_response(form, key)
+        assert isinstance(opened, AuthorizationResponse) and opened.state == request.state
+        presented = presentations_of(opened.vp_token, query)
         assert isinstance(presented, tuple)
         (only,) = presented
         presentation = Presentation(only.presentation.encode(), Channel.WALLET,
-                                    nonce=transaction.request.nonce,
-                                    types=frozenset({"urn:civicred:social-status:1"}))  # fmt: skip
+                                    nonce=request.nonce, types=frozenset({query.credentials[0].vct}))  # fmt: skip
         report = verify(presentation, policy=policy, trust=trust, now=now,
                         audience=identity.client_id)  # fmt: skip
         assert report.valid, report.failures

@@ -141,10 +141,6 @@ class WalletRequests:
         """A purpose that accepts no SD-JWT VC asks no wallet."""
         return self.query is not None
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._by_id)
-
     # -- the page asks for a request -----------------------------------------------------------
     def start(self, now: datetime) -> Started | Busy:
         """A new transaction, or :class:`Busy` when ``max_open`` are open."""
