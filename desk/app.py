@@ -6,8 +6,9 @@
   form without JavaScript (``application/x-www-form-urlencoded``, field ``text``). With the
   header ``X-Desk-Fragment: 1`` the answer is the verdict alone (the page puts it in its live
   region), else the whole page;
-- ``GET /healthz`` — ``{"status", "policy", "trust"}``;
-- ``/static/…`` — the page's script and style sheet, and zxing-wasm with its ``.wasm``.
+- ``GET /healthz`` — ``{"status", "policy", "trust", "client_id"}``;
+- ``/static/…`` — the page's script and style sheet, and zxing-wasm with its ``.wasm``;
+- the wallet's requests and responses over OpenID4VP: :mod:`desk.wallet_routes`.
 
 Privacy: a presentation lives in memory for one request (the body is read into memory, never
 spooled to a file), nothing is logged about it, and every answer but the static files carries
@@ -22,11 +23,11 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -46,10 +47,13 @@ from desk.i18n import (
     reason_key,
     text,
 )
+from desk.identity import VerifierIdentity, load_identity
 from desk.settings import DeskSettings
 from desk.sources import Channel, Presentation, channel_of
 from desk.trust import DeskTrust
-from desk.verdicts import judge, refused, verdict_of
+from desk.verdicts import Verdict, judge, refused, verdict_of
+from desk.wallet import Judge, WalletRequests
+from desk.wallet_routes import wallet_router
 from servicekit.http import install_error_handling
 from verifier import codes
 from verifier.policies import Policy, load_policy
@@ -88,9 +92,27 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = system_clock) -> FastAPI:
-    """The desk for ``settings.policy`` on ``trust``; ``clock`` is read once per request."""
+def create_app(
+    settings: DeskSettings,
+    trust: DeskTrust,
+    *,
+    clock: Clock = system_clock,
+    identity: VerifierIdentity | None = None,
+) -> FastAPI:
+    """The desk for ``settings.policy`` on ``trust``; ``clock`` is read once per request.
+    ``identity`` signs the wallet requests (default: from the settings, docs/desk.md §Identity)."""
     policy = load_policy(settings.policy)
+    identity = identity or load_identity(
+        key=settings.request_key, certificates=settings.request_certificates,
+        dev_dir=settings.identity_dir, dns_name=urlsplit(settings.base_url).hostname or "localhost",
+        now=clock(),
+    )  # fmt: skip
+    wallets = WalletRequests(
+        policy=policy, identity=identity, base_url=settings.base_url,
+        response_mode=settings.wallet_response_mode,
+        lifetime=timedelta(seconds=settings.wallet_request_seconds),
+        max_open=settings.max_wallet_requests,
+    )  # fmt: skip
     pages = Environment(
         loader=PackageLoader("desk", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -98,7 +120,9 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
         lstrip_blocks=True,
         auto_reload=False,  # the templates are package data: read once, not stat'ed per request
     )
-    templates = {name: pages.get_template(name) for name in ("page.html", "verdict.html")}
+    templates = {
+        name: pages.get_template(name) for name in ("page.html", "verdict.html", "wallet.html")
+    }
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -122,9 +146,11 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
             lang=lang,
             languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             policy=policy,
+            wallet=wallets.enabled,
             trust=_trust_view(trust, policy, clock(), lang) if page else None,
             t=lambda key, **values: text(key, lang, **values),
             value=lambda v: format_value(v, lang),
+            instant=lambda moment: format_instant(moment, lang),
             reason=lambda code: text(reason_key(code), lang),
             **context,
         )
@@ -166,7 +192,24 @@ def create_app(settings: DeskSettings, trust: DeskTrust, *, clock: Clock = syste
     @app.get("/healthz")
     async def health() -> JSONResponse:
         view = _trust_view(trust, policy, clock(), settings.default_language)
-        return JSONResponse({"status": "ok", "policy": policy.name, "trust": view["state"]})
+        return JSONResponse({"status": "ok", "policy": policy.name, "trust": view["state"],
+                             "client_id": identity.client_id})  # fmt: skip
+
+    def wallet_judge() -> Judge:
+        at = clock()
+
+        def run(presentation: Presentation, audience: str) -> Verdict:
+            return judge(presentation, policy=policy, trust=trust, now=at, audience=audience)
+
+        return run
+
+    app.include_router(
+        wallet_router(
+            wallets, judge=wallet_judge, render=render,
+            language=lambda request: _language(request, settings), now=clock,
+            read_body=_read_capped, media_type=_media_type,
+        )
+    )  # fmt: skip
 
     static = resources.files("desk").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -9,10 +9,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 EXIT_USAGE = 2
 _FLAGS = ("policy", "bundle", "root", "registry_url", "host", "port", "audience",
-          "default_language", "refresh_seconds")  # fmt: skip
+          "default_language", "refresh_seconds", "public_url", "wallet_response_mode",
+          "identity_dir", "request_key", "request_certificates")  # fmt: skip
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +35,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        help="fr, nl, de or en when the browser asks for none of them")  # fmt: skip
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8702)")
+    serve.add_argument("--public-url", dest="public_url", metavar="URL",
+                       help="the desk's URL as wallets reach it (default http://HOST:PORT)")  # fmt: skip
+    serve.add_argument("--response-mode", dest="wallet_response_mode",
+                       choices=("direct_post.jwt", "direct_post"),
+                       help="how wallets answer (default direct_post.jwt: encrypted)")  # fmt: skip
+    serve.add_argument("--request-key", type=Path, metavar="PEM",
+                       help="the key that signs wallet requests (with --request-certificates)")  # fmt: skip
+    serve.add_argument("--request-certificates", type=Path, metavar="PEM",
+                       help="its certificate chain, leaf first (the client id is its x509_hash)")  # fmt: skip
+    serve.add_argument("--identity-dir", type=Path, metavar="DIR",
+                       help="where a DEV-ONLY request-signing identity is kept (default var/desk/identity)")  # fmt: skip
     serve.add_argument("--now", metavar="ISO8601",
                        help="a fixed verification time (demonstrations with the committed samples)")  # fmt: skip
     serve.set_defaults(handler=_serve)
@@ -46,6 +59,7 @@ def _serve(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from desk.app import create_app, system_clock
+    from desk.identity import IdentityError, load_identity
     from desk.settings import DeskSettings
     from desk.trust import DeskError, DeskTrust
     from verifier.cli import CliError, parse_now
@@ -67,7 +81,12 @@ def _serve(args: argparse.Namespace) -> int:
             settings.bundle, now=clock(), root=settings.root, registry_url=settings.registry_url,
             timeout_seconds=settings.fetch_timeout_seconds,
         )  # fmt: skip
-    except DeskError as exc:
+        identity = load_identity(
+            key=settings.request_key, certificates=settings.request_certificates,
+            dev_dir=settings.identity_dir, dns_name=urlsplit(settings.base_url).hostname or "localhost",
+            now=clock(),
+        )  # fmt: skip
+    except (DeskError, IdentityError) as exc:
         print(f"civicred desk serve: {exc}", file=sys.stderr)
         return EXIT_USAGE
     import uvicorn
@@ -75,10 +94,10 @@ def _serve(args: argparse.Namespace) -> int:
     from servicekit.observability import configure_logging
 
     configure_logging("INFO", fields=("reason", "sequence"))
-    print(f"civicred desk: {settings.policy} on http://{settings.host}:{settings.port}/",
-          file=sys.stderr)  # fmt: skip
-    uvicorn.run(create_app(settings, trust, clock=clock), host=settings.host, port=settings.port,
-                access_log=False, log_config=None)  # fmt: skip
+    print(f"civicred desk: {settings.policy} on http://{settings.host}:{settings.port}/ "
+          f"(wallets: {identity.client_id})", file=sys.stderr)  # fmt: skip
+    app = create_app(settings, trust, clock=clock, identity=identity)
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_config=None)
     return 0
 
 

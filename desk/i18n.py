@@ -112,6 +112,8 @@ _REASONS: Mapping[str, str] = MappingProxyType(
         codes.QR_SIGNATURE: "reason.signature",
         codes.SCAN_UNAVAILABLE: "reason.scan.unavailable",
         codes.INPUT_SIZE: "reason.too_large",
+        codes.CLAIMS_VCT: "reason.policy.type",
+        codes.OID4VP_WALLET_ERROR: "reason.wallet.declined",
     }
 )
 _REASONS_BY_FAMILY: Mapping[str, str] = MappingProxyType(
@@ -128,6 +130,7 @@ _REASONS_BY_FAMILY: Mapping[str, str] = MappingProxyType(
         codes.INPUT_FAMILY: "reason.input",
         codes.QR_FAMILY: "reason.input",
         codes.CLAIMS_FAMILY: "reason.input",
+        codes.OID4VP_FAMILY: "reason.wallet",
     }
 )
 _WARNINGS: Mapping[str, str] = MappingProxyType(

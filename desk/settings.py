@@ -4,6 +4,7 @@ serve`` flags, which win). docs/desk.md lists every setting."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,23 @@ class DeskSettings(BaseSettings):
     port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     default_language: str = "en"
     max_upload_bytes: int = Field(default=MAX_UPLOAD_BYTES, gt=0)
+    # -- wallets (OpenID4VP, docs/desk.md §OpenID4VP) --------------------------------------------
+    #: The desk's URL as wallets reach it (request_uri, response_uri); default http://HOST:PORT.
+    public_url: str | None = None
+    #: ``direct_post.jwt`` (encrypted responses, HAIP) or ``direct_post``.
+    wallet_response_mode: Literal["direct_post.jwt", "direct_post"] = "direct_post.jwt"
+    #: How long a wallet request can be answered (its nonce lives as long).
+    wallet_request_seconds: float = Field(default=180.0, gt=0, le=600)
+    max_wallet_requests: int = Field(default=64, gt=0, le=10_000)
+    #: The request-signing key and its certificate chain (PEM, leaf first); without them a
+    #: DEV-ONLY identity is made under ``identity_dir`` on first start.
+    request_key: Path | None = None
+    request_certificates: Path | None = None
+    identity_dir: Path = Path("var/desk/identity")
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @field_validator("policy")
     @classmethod
@@ -52,9 +70,9 @@ class DeskSettings(BaseSettings):
             raise ValueError(f"the language must be one of {', '.join(LANGUAGES)}")
         return value
 
-    @field_validator("registry_url")
+    @field_validator("registry_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("https://", "http://")):
-            raise ValueError("the registry URL must be http(s)://…")
+            raise ValueError("the URL must be http(s)://…")
         return None if value is None else value.rstrip("/")

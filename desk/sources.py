@@ -5,11 +5,12 @@ photo, scan or PDF uploaded from the page, or as pasted text (a QR text or an SD
 becomes one :class:`Presentation`; :func:`desk.verdicts.judge` verifies it the same way whatever
 its channel.
 
-A wallet presentation over OpenID4VP (not built yet) will be one more source: the desk issues an
-authorization request with a fresh ``nonce`` and the policy's requested claims, the wallet posts a
-``vp_token`` to a response endpoint, and that endpoint builds ``Presentation(vp_token,
-Channel.WALLET, nonce=…)``. With a nonce the KB-JWT is compared with it (replay protection);
-without one (pasted SD-JWT+KB) it cannot be, and the verdict says so.
+A wallet presentation over OpenID4VP is one more source (:mod:`desk.wallet`): the desk issues an
+authorization request with a fresh ``nonce`` and the policy's DCQL query, the wallet posts a
+``vp_token`` to the response endpoint, and the transaction it answers builds
+``Presentation(sd_jwt, Channel.WALLET, nonce=…, types=…)``. With a nonce the KB-JWT is compared
+with it (replay protection); without one (pasted SD-JWT+KB) it cannot be, and the verdict says
+so.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class Channel(StrEnum):
     CAMERA = "camera"  # QR text decoded in the page from the device camera
     PHOTO = "photo"  # an uploaded photo, screenshot, scan or PDF
     PASTE = "paste"  # pasted text: a QR text or an SD-JWT (+KB)
-    WALLET = "wallet"  # reserved: an OpenID4VP response (not served yet)
+    WALLET = "wallet"  # an SD-JWT VC from an OpenID4VP response (desk.wallet)
 
 
 #: The channels a browser may name in ``X-Desk-Channel`` (a wallet never posts to /verify).
@@ -38,6 +39,9 @@ class Presentation:
     channel: Channel
     #: The nonce this desk asked the holder to sign (OpenID4VP); ``None``: none was asked.
     nonce: str | None = None
+    #: The credential types (``vct``) this desk asked for (OpenID4VP); ``None``: any the policy
+    #: accepts.
+    types: frozenset[str] | None = None
 
     def __repr__(self) -> str:  # never print the credential itself
         return f"Presentation({self.channel.value}, {len(self.data)} bytes)"

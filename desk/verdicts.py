@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from desk.i18n import warning_key
-from desk.sources import Presentation
+from desk.sources import Channel, Presentation
 from desk.trust import DeskTrust
 from verifier import Check, CheckResult, Outcome, VerificationReport, codes
 from verifier.inputs import DOCUMENT_KINDS, InputKind, detect_input
@@ -62,8 +62,12 @@ def verify(
     verifier = trust.verifier_at(now)
     data = presentation.data
     kind = detect_input(data)
-    if kind in SD_JWT_KINDS:
-        rules = policy.sd_jwt_policy(now, expected_nonce=presentation.nonce, expected_aud=audience)
+    if presentation.channel is Channel.WALLET and kind is not InputKind.SD_JWT:
+        # OpenID4VP 1.0 §B.3.6: a dc+sd-jwt presentation is the compact SD-JWT+KB, nothing else
+        report = refused(codes.INPUT_FORMAT, "a wallet presentation must be a compact SD-JWT")
+    elif kind in SD_JWT_KINDS:
+        rules = policy.sd_jwt_policy(now, expected_nonce=presentation.nonce,
+                                     expected_aud=audience, accepted_vcts=presentation.types)  # fmt: skip
         report = verifier.verify_sd_jwt(data.decode("utf-8", errors="replace").strip(), rules)
     elif kind in DOCUMENT_KINDS:
         report = verifier.verify_document(data, kind)

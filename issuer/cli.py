@@ -2,7 +2,8 @@
 
 ``civicred demo`` is the main job of the README: the trust registry and the issuer on SQLite with
 DEV-ONLY keys generated on first run, sample credentials issued, published and verified offline
-through the registry's bundle; then both keep serving until Ctrl-C (``--once`` stops at once).
+through the registry's bundle, and the verifier desk on that bundle; then all keep serving until
+Ctrl-C (``--once`` stops at once).
 ``civicred samples --out DIR`` does the same once and writes the samples into ``DIR``.
 ``civicred pdf render|batch`` renders signed PDF documents (issuer/documents, docs/documents.md).
 ``civicred issuer serve|migrate|check`` runs the issuer as a service (issuer/serve.py,
@@ -25,6 +26,7 @@ from issuer.documents._cli import register as register_pdf
 DEFAULT_WORKDIR = Path("var")
 DEFAULT_REGISTRY_PORT = 8700
 DEFAULT_ISSUER_PORT = 8701
+DEFAULT_DESK_PORT = 8702  # issuer.demo_desk (kept here: nothing heavy is imported at start-up)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +36,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     demo.add_argument("--registry-port", type=int, default=DEFAULT_REGISTRY_PORT)
     demo.add_argument("--issuer-port", type=int, default=DEFAULT_ISSUER_PORT)
+    demo.add_argument("--desk-port", type=int, default=DEFAULT_DESK_PORT,
+                      help="the verifier desk's port (docs/desk.md)")  # fmt: skip
     demo.add_argument("--once", action="store_true", help="stop after verifying the samples")
     demo.set_defaults(handler=_demo)
     samples = commands.add_parser("samples", help="(re)generate sample credentials into a folder")
@@ -56,6 +60,7 @@ def _demo(args: argparse.Namespace) -> int:
         registry_port=args.registry_port,
         issuer_port=args.issuer_port,
         serve=not args.once,
+        desk_port=args.desk_port,
     )
 
 

@@ -17,7 +17,8 @@ import json
 import shutil
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -421,8 +422,15 @@ def _print_offer(world: World) -> None:
 
 
 def run(
-    out: Path, workdir: Path, *, registry_port: int | None, issuer_port: int | None, serve: bool
+    out: Path,
+    workdir: Path,
+    *,
+    registry_port: int | None,
+    issuer_port: int | None,
+    serve: bool,
+    desk_port: int | None = None,
 ) -> int:
+    """The main job; ``desk_port`` also serves the verifier desk on the samples (issuer.demo_desk)."""
     with running_world(workdir, registry_port=registry_port, issuer_port=issuer_port) as world:
         # After the certificates were activated, rounded up: iat is in whole seconds.
         now = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
@@ -440,15 +448,16 @@ def run(
                 f"{report.outcome.value.upper():12} {sample.file:44} {'ok' if ok else 'UNEXPECTED'}{reason}"
             )
         print(f"samples in {out}; state and DEV-ONLY keys in {workdir}")
-        if serve and not failures:
-            _print_offer(world)
-            print("serving; press Ctrl-C to stop", flush=True)
-            _serve_until_stopped()
+        with _desk(out, workdir, world, desk_port):
+            if serve and not failures:
+                _print_offer(world)
+                print("serving; press Ctrl-C to stop", flush=True)
+                _serve_until_stopped()
     return 1 if failures else 0
 
 
 def _serve_until_stopped() -> None:
-    """Until Ctrl-C or SIGTERM; then the callers' context managers stop both services."""
+    """Until Ctrl-C or SIGTERM; then the callers' context managers stop the services."""
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -461,3 +470,15 @@ def _serve_until_stopped() -> None:
         print()
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _desk(out: Path, workdir: Path, world: World, port: int | None) -> Iterator[None]:
+    if port is None:
+        yield
+        return
+    from issuer.demo_desk import DESK_POLICY, desk_process
+
+    with desk_process(out, workdir, port=port, registry_url=world.registry_url) as url:
+        print(f"desk      {url}/   ({DESK_POLICY}: camera, photo, paste, wallets over OpenID4VP)")
+        yield

@@ -34,6 +34,7 @@ REVOCATION_FAMILY: Final = "revocation"
 SCAN_FAMILY: Final = "scan"
 PDF_FAMILY: Final = "pdf"
 POLICY_FAMILY: Final = "policy"
+OID4VP_FAMILY: Final = "oid4vp"
 OTHER_FAMILY: Final = "other"
 FAMILIES: Final = (
     INPUT_FAMILY,
@@ -50,6 +51,7 @@ FAMILIES: Final = (
     SCAN_FAMILY,
     PDF_FAMILY,
     POLICY_FAMILY,
+    OID4VP_FAMILY,
     OTHER_FAMILY,
 )
 
@@ -117,6 +119,7 @@ INPUT_BASE64_CANONICAL: Final = _code("input.base64.canonical", INPUT_FAMILY, DE
 INPUT_JSON: Final = _code("input.json", INPUT_FAMILY, DECODE_STEP)
 INPUT_DEPTH: Final = _code("input.depth", INPUT_FAMILY, DECODE_STEP)
 INPUT_JWS: Final = _code("input.jws", INPUT_FAMILY, DECODE_STEP)
+INPUT_JWE: Final = _code("input.jwe", INPUT_FAMILY, DECODE_STEP)
 INPUT_JWK: Final = _code("input.jwk", INPUT_FAMILY, DECODE_STEP)
 INPUT_JWKS: Final = _code("input.jwks", INPUT_FAMILY, DECODE_STEP)
 INPUT_CBOR: Final = _code("input.cbor", INPUT_FAMILY, DECODE_STEP)
@@ -279,6 +282,17 @@ POLICY_ISSUER: Final = _code("policy.issuer", POLICY_FAMILY)
 POLICY_CLAIMS: Final = _code("policy.claims", POLICY_FAMILY)
 POLICY_TRUST_FRESHNESS: Final = _code("policy.trust_freshness", POLICY_FAMILY)
 POLICY_STATUS_FRESHNESS: Final = _code("policy.status_freshness", POLICY_FAMILY)
+
+# -- OpenID4VP: a wallet's response to the desk's request (docs/desk.md §OpenID4VP) ---------------
+OID4VP_REQUEST: Final = _code("oid4vp.request", OID4VP_FAMILY)
+OID4VP_STATE: Final = _code("oid4vp.state", OID4VP_FAMILY)
+OID4VP_EXPIRED: Final = _code("oid4vp.expired", OID4VP_FAMILY)
+OID4VP_RESPONSE: Final = _code("oid4vp.response", OID4VP_FAMILY)
+OID4VP_RESPONSE_MODE: Final = _code("oid4vp.response_mode", OID4VP_FAMILY)
+OID4VP_ENCRYPTION: Final = _code("oid4vp.encryption", OID4VP_FAMILY)
+OID4VP_VP_TOKEN: Final = _code("oid4vp.vp_token", OID4VP_FAMILY)
+OID4VP_CREDENTIAL: Final = _code("oid4vp.credential", OID4VP_FAMILY)
+OID4VP_WALLET_ERROR: Final = _code("oid4vp.wallet_error", OID4VP_FAMILY)
 
 # -- a component that failed without naming a code -----------------------------------------------
 VERIFICATION: Final = _code("verification", OTHER_FAMILY)

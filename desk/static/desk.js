@@ -3,9 +3,11 @@
  *
  * Reads a QR code from the device camera (getUserMedia, one frame every 200 ms, decoded in the
  * page by zxing-wasm, whose .wasm the desk serves itself), takes a photo / scan / PDF, or pasted
- * text, and POSTs it to /verify. The answer is the server-rendered verdict, put into the ARIA
- * live region, with a sound and a vibration per outcome. Nothing is kept: the inputs are cleared
- * as soon as they are sent, and "Next person" clears the verdict.
+ * text, and POSTs it to /verify. Or it asks a wallet (OpenID4VP): POST /wallet shows the request
+ * QR code, then GET /wallet/{id}?wait=20 waits for the verdict (long polling). The answer is the
+ * server-rendered verdict, put into the ARIA live region, with a sound and a vibration per
+ * outcome. Nothing is kept: the inputs are cleared as soon as they are sent, and "Next person"
+ * clears the verdict.
  */
 (() => {
   "use strict";
@@ -22,8 +24,12 @@
   const pasteText = document.getElementById("paste-text");
   const SCAN_INTERVAL_MS = 200;
 
+  const walletButton = document.getElementById("wallet-button");
+  const WALLET_WAIT_S = 20;
+
   document.querySelector(".camera").hidden = false;
   document.querySelector(".photo").hidden = false;
+  if (walletButton) document.querySelector(".wallet").hidden = false;
 
   // -- the verdict -------------------------------------------------------------------------
   function say(text) {
@@ -35,6 +41,7 @@
   }
 
   async function verify(payload, contentType, channel) {
+    withdraw();
     say(body.dataset.textChecking);
     let html;
     try {
@@ -51,6 +58,10 @@
       say(String(error));
       return;
     }
+    show(html);
+  }
+
+  function show(html) {
     region.innerHTML = html; // rendered and escaped by the desk (Jinja2 autoescape)
     const verdict = region.querySelector(".verdict");
     region.focus();
@@ -178,5 +189,74 @@
   }
 
   cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
-  window.addEventListener("pagehide", stopCamera);
+
+  // -- a wallet (OpenID4VP) ----------------------------------------------------------------
+  let waitingFor = null; // the open wallet request's id
+
+  function withdraw() {
+    if (waitingFor === null) return;
+    fetch(`/wallet/${encodeURIComponent(waitingFor)}`, { method: "DELETE", credentials: "same-origin" });
+    waitingFor = null;
+  }
+
+  async function askWallet() {
+    stopCamera();
+    withdraw();
+    say(body.dataset.textChecking);
+    let response;
+    try {
+      response = await fetch(`/wallet?lang=${encodeURIComponent(lang)}`, {
+        method: "POST", cache: "no-store", credentials: "same-origin", referrerPolicy: "no-referrer",
+      });
+    } catch (error) {
+      say(String(error));
+      return;
+    }
+    if (response.status !== 201) {
+      say((await response.json()).error_description);
+      return;
+    }
+    region.innerHTML = await response.text(); // the request's QR code and link (escaped)
+    const card = region.querySelector(".wallet-request");
+    const id = card.dataset.transaction;
+    waitingFor = id;
+    card.querySelector(".wallet-cancel").addEventListener("click", () => {
+      withdraw();
+      region.innerHTML = waitingHtml;
+      walletButton.focus();
+    });
+    region.focus();
+    awaitVerdict(id);
+  }
+
+  async function awaitVerdict(id) {
+    while (waitingFor === id) {
+      let response;
+      try {
+        response = await fetch(`/wallet/${encodeURIComponent(id)}?wait=${WALLET_WAIT_S}&lang=${encodeURIComponent(lang)}`, {
+          cache: "no-store", credentials: "same-origin", referrerPolicy: "no-referrer",
+        });
+      } catch (_error) {
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // the network came and went
+        continue;
+      }
+      if (waitingFor !== id) return;
+      if (response.status === 200) {
+        waitingFor = null;
+        show(await response.text());
+        return;
+      }
+      if (response.status !== 204) {
+        waitingFor = null;
+        say(body.dataset.textExpired);
+        return;
+      }
+    }
+  }
+
+  if (walletButton) walletButton.addEventListener("click", askWallet);
+  window.addEventListener("pagehide", () => {
+    stopCamera();
+    withdraw();
+  });
 })();

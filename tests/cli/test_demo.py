@@ -32,7 +32,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Completed
     workdir = tmp_path_factory.mktemp("demo")
     result = subprocess.run(
         [sys.executable, "-m", "verifier.cli", "demo", "--workdir", str(workdir), "--once",
-         "--registry-port", str(free_port()), "--issuer-port", str(free_port())],
+         "--registry-port", str(free_port()), "--issuer-port", str(free_port()),
+         "--desk-port", str(free_port())],
         capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     return result, workdir
@@ -86,6 +87,19 @@ def test_the_wallet_samples_came_through_openid4vci(
         ("/credential", 200),
         ("/notification", 204),
     } <= served
+
+
+def test_demo_serves_the_desk(demo: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, workdir = demo
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("desk ")]
+    assert line.split()[1].startswith("http://127.0.0.1:") and "venue-reduced-tariff" in line
+    assert (
+        "civicred desk: venue-reduced-tariff on http://127.0.0.1:"
+        in (workdir / "desk.log").read_text()
+    )
+    assert (workdir / "desk" / "bundle.jwt").read_text() == (
+        workdir / "samples" / "bundle.jwt"
+    ).read_text()
 
 
 def test_museum_presentation_is_minimal(

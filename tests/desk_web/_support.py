@@ -5,6 +5,8 @@ desk refreshes from over real HTTP."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ import httpx
 from fastapi import FastAPI
 
 from desk.app import create_app
+from desk.identity import VerifierIdentity, load_identity
 from desk.settings import DeskSettings
 from desk.trust import DeskTrust
 from servicekit.local import asgi_client
@@ -46,10 +49,12 @@ class Desk:
     trust: DeskTrust
     clock: Clock
     bundle_path: Path
+    identity: VerifierIdentity
+    settings: DeskSettings
     client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
-        self.client = asgi_client(self.app, base_url="http://127.0.0.1:8702")
+        self.client = asgi_client(self.app, base_url=self.settings.base_url)
 
     def post(self, data: bytes, content_type: str, **headers: str) -> httpx.Response:
         return self.client.post("/verify", content=data,
@@ -63,8 +68,12 @@ def sample_desk(
     shutil.copy(SAMPLES / "bundle.jwt", path)
     clock = Clock()
     trust = DeskTrust.load(path, now=clock(), root=ROOT_PEM)
+    settings.setdefault("identity_dir", tmp_path / "identity")
     config = DeskSettings(policy=policy, bundle=path, root=ROOT_PEM, audience=audience, **settings)
-    return Desk(create_app(config, trust, clock=clock), trust, clock, path)
+    identity = load_identity(key=None, certificates=None, dev_dir=config.identity_dir,
+                             dns_name="127.0.0.1", now=clock())  # fmt: skip
+    app = create_app(config, trust, clock=clock, identity=identity)
+    return Desk(app, trust, clock, path, identity, config)
 
 
 def sample(name: str) -> bytes:
@@ -91,3 +100,31 @@ class Registry:
         path = folder / "world-root.pem"
         path.write_bytes(dump_pem(self.world.root))
         return path
+
+
+# -- a wallet at the desk ----------------------------------------------------------------------
+def sample_wallet(desk: Desk, credentials: tuple[str, ...] = ("social-status.sd-jwt",)) -> Any:
+    """A test wallet holding sample credentials, trusting the desk's DEV root, on the desk's
+    clock, talking to it through the ASGI app."""
+    from ._wallet import TestWallet
+
+    root = desk.identity.dev_root
+    assert root is not None
+    issued = [(SAMPLES / name).read_text().strip() for name in credentials]
+    return TestWallet(desk.client, [root], desk.clock, issued)
+
+
+@contextmanager
+def served_desk(tmp_path: Path, **settings: Any) -> Iterator[Desk]:
+    """A sample desk served by uvicorn on 127.0.0.1 (real HTTP: a wallet in another process
+    reaches it); ``desk.client`` talks to it over the socket."""
+    from servicekit.local import app_thread, free_port
+
+    port = free_port()
+    desk = sample_desk(tmp_path, port=port, **settings)
+    with app_thread(desk.app, port) as url:
+        desk.client = httpx.Client(base_url=url, timeout=30)
+        try:
+            yield desk
+        finally:
+            desk.client.close()

@@ -1,14 +1,17 @@
 """The desk in a real browser: Debian's Chromium driven by Playwright, the page served by uvicorn
 from 127.0.0.1 (a secure context, so the camera works), the camera fed a fake capture of a real
-QR code. Each verdict is saved as a screenshot under docs/screenshots/.
+QR code, a photo of a printed PDF, a pasted SD-JWT, and a wallet answering the page's OpenID4VP
+request QR. Each verdict is saved as a screenshot under docs/screenshots/.
 
 Skips with a reason where /usr/bin/chromium or Playwright is missing (``apt-get install
-chromium``; ``pip install playwright``: ``playwright install`` is not needed, nor possible here).
+chromium``; ``pip install playwright``: ``playwright install`` is not needed, nor possible here),
+unless ``CIVICRED_REQUIRE_BROWSER=1`` (CI), where it fails.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +20,7 @@ from typing import Any
 import pytest
 
 from desk.app import create_app
+from desk.identity import VerifierIdentity, load_identity
 from desk.settings import DeskSettings
 from desk.trust import DeskTrust
 from servicekit.local import app_thread, free_port
@@ -30,11 +34,21 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 #: The EHIC's personal identification number and birth date, as the card and the page write them.
 EHIC_PERSONAL = ("92120512345", "1992-12-05", "05/12/1992", "Ţăranu", "Solidaris")
 
+REQUIRED = os.environ.get("CIVICRED_REQUIRE_BROWSER") == "1"
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"a browser is required (CIVICRED_REQUIRE_BROWSER=1): {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
 if not CHROMIUM.exists():
-    pytest.skip(f"no {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="Playwright for Python is not installed"
-)
+    _unavailable(f"no {CHROMIUM} (apt-get install chromium)")
+try:
+    from playwright import sync_api
+except ImportError:
+    _unavailable("Playwright for Python is not installed")
 
 
 # -- test material ---------------------------------------------------------------------------
@@ -73,13 +87,24 @@ def clock() -> Clock:
 
 
 @pytest.fixture(scope="module")
-def desk_url(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[str]:
+def identity(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> VerifierIdentity:
+    folder = tmp_path_factory.mktemp("identity")
+    return load_identity(key=None, certificates=None, dev_dir=folder, dns_name="127.0.0.1",
+                         now=clock())  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def desk_url(
+    tmp_path_factory: pytest.TempPathFactory, clock: Clock, identity: VerifierIdentity
+) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("desk")
     bundle = folder / "bundle.jwt"
     bundle.write_bytes((SAMPLES / "bundle.jwt").read_bytes())
     trust = DeskTrust.load(bundle, now=clock(), root=ROOT_PEM)
-    settings = DeskSettings(bundle=bundle, root=ROOT_PEM, audience=MUSEUM)
-    with app_thread(create_app(settings, trust, clock=clock), free_port()) as url:
+    port = free_port()
+    settings = DeskSettings(bundle=bundle, root=ROOT_PEM, audience=MUSEUM, port=port)
+    app = create_app(settings, trust, clock=clock, identity=identity)
+    with app_thread(app, port) as url:
         yield url
 
 
@@ -242,3 +267,42 @@ def test_the_language_can_be_switched_on_the_page(browser: Any, desk_url: str) -
     page.click("nav.languages a[hreflang=de]")
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.locator("#camera-button").inner_text() == "Kamera starten"
+
+
+def test_a_wallet_answers_the_request_qr_and_the_page_shows_the_verdict(
+    browser: Any, desk_url: str, clock: Clock, identity: VerifierIdentity
+) -> None:
+    import httpx
+    import zxingcpp
+    from PIL import Image
+
+    from ._wallet import TestWallet
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    recorder = Recorder(page)
+    page.goto(f"{desk_url}/")
+    page.click("#wallet-button")
+    qr = page.wait_for_selector("#verdict-body .wallet-qr", timeout=30_000)
+    link = page.locator("#verdict-body .wallet-link").get_attribute("href")
+    assert link and link.startswith("openid4vp://?")
+    assert "Entitled to a reduced tariff" in page.locator(".wallet-asks").inner_text()
+    # the QR code as the browser drew it holds the link (zxing-cpp reads the screenshot)
+    (read,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+    assert read.text == link
+    shot(page, "desk-wallet-request.png")
+
+    assert identity.dev_root is not None
+    with httpx.Client(timeout=30) as http:
+        wallet = TestWallet(http, [identity.dev_root], clock,
+                            [(SAMPLES / "social-status.sd-jwt").read_text().strip()])  # fmt: skip
+        assert wallet.respond_to(link).status_code == 200
+    verdict = verdict_of(page)  # the page's long poll brings it
+    assert verdict.get_attribute("data-outcome") == "valid"
+    text = verdict.inner_text()
+    assert "VALID" in text and "Marie-Louise" in text and "Entitled to a reduced tariff" in text
+    shot(page, "desk-valid-openid4vp.png")
+    seen = recorder.texts() + page.content()
+    for personal in NOT_FOR_THE_VENUE:
+        assert personal not in seen, personal
+    assert all(r.url.startswith(desk_url) for r in recorder.responses)
+    assert not [p for p in recorder.problems if "Content Security Policy" in p], recorder.problems

@@ -49,7 +49,8 @@ def test_serve_runs_as_a_process(tmp_path: Path) -> None:
     port = free_port()
     command = [sys.executable, "-m", "desk", "serve", "--bundle", str(bundle), "--root",
                str(ROOT_PEM), "--port", str(port), "--now", MANIFEST["generated_at"],
-               "--policy", "pharmacy-ehic", "--language", "de"]  # fmt: skip
+               "--policy", "pharmacy-ehic", "--language", "de",
+               "--identity-dir", str(tmp_path / "identity")]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = tmp_path / "desk.log"
     with server_process(command, url=f"http://127.0.0.1:{port}", env=env, log=log) as url:
@@ -131,3 +132,18 @@ def test_remarks_on_a_valid_verdict() -> None:
     assert warning_key(codes.TRUST_FRESHNESS) == "reason.freshness.warning"
     assert warning_key(codes.REVOCATION_UNUSABLE) == "reason.status.warning"  # ePRC: optional
     assert warning_key(codes.QR_ISSUER_RULE) is None
+
+
+def test_desk_md_lists_every_policy_with_what_a_wallet_is_asked_for() -> None:
+    from verifier.oid4vp import dcql_query
+    from verifier.policies import load_policy, policy_names
+
+    doc = (ROOT / "docs" / "desk.md").read_text()
+    for name in policy_names():
+        (row,) = [line for line in doc.splitlines() if line.startswith(f"| `{name}` |")]
+        query = dcql_query(load_policy(name))
+        assert query is not None
+        for credential in query.credentials:
+            assert f"`{credential.vct}`" in row, (name, credential.vct)
+            for claim in credential.claims:
+                assert f"`/{'/'.join(claim.path)}`" in row, (name, claim)

@@ -132,7 +132,8 @@ def test_a_served_desk_refreshes_in_the_background(tmp_path: Path, store: PinSto
     with serving(routes) as url:
         trust = DeskTrust.load(path, now=NOW, root=registry.root_pem(tmp_path),
                                registry_url=url, store=store, timeout_seconds=5)  # fmt: skip
-        settings = DeskSettings(bundle=path, registry_url=url, refresh_seconds=0.2)
+        settings = DeskSettings(bundle=path, registry_url=url, refresh_seconds=0.2,
+                                identity_dir=tmp_path / "identity")  # fmt: skip
         with app_thread(create_app(settings, trust, clock=lambda: NOW), free_port()):
             deadline = time.monotonic() + 10
             while trust.bundle.sequence != 2 and time.monotonic() < deadline:

@@ -1,13 +1,19 @@
-"""JOSE building blocks: base64url, bounded JSON, the algorithm policy, JWK, compact JWS."""
+"""JOSE building blocks: base64url, bounded JSON, the algorithm policy, JWK, compact JWS and JWE."""
 
 from verifier.jose._algorithms import (
     ALGORITHMS,
+    CONTENT_ENCRYPTIONS,
     CREDENTIAL_ALGORITHMS,
     DEFAULT_ALGORITHM,
     EC_CURVES,
     EESSI_QR_ALGORITHMS,
+    KEY_AGREEMENTS,
+    RESPONSE_ENCRYPTION,
     Algorithm,
     AlgorithmPolicy,
+    ContentEncryption,
+    EncryptionPolicy,
+    KeyAgreement,
     KeyType,
     PrivateKey,
     PublicKey,
@@ -17,6 +23,7 @@ from verifier.jose._algorithms import (
 )
 from verifier.jose._b64 import b64_decode, b64url_decode, b64url_encode
 from verifier.jose._json import dumps_compact, loads_json, loads_object
+from verifier.jose._jwe import MAX_JWE_CHARS, DecryptedJwe, decrypt_compact, encrypt_compact
 from verifier.jose._jwk import (
     cached_public_key_from_jwk,
     jwk_from_private_key,
@@ -31,14 +38,22 @@ from verifier.jose._jws import CompactJws, JwsSigner, sign_compact, sign_compact
 
 __all__ = [
     "ALGORITHMS",
+    "CONTENT_ENCRYPTIONS",
     "CREDENTIAL_ALGORITHMS",
     "DEFAULT_ALGORITHM",
     "EC_CURVES",
     "EESSI_QR_ALGORITHMS",
+    "KEY_AGREEMENTS",
+    "MAX_JWE_CHARS",
+    "RESPONSE_ENCRYPTION",
     "Algorithm",
     "AlgorithmPolicy",
     "CompactJws",
+    "ContentEncryption",
+    "DecryptedJwe",
+    "EncryptionPolicy",
     "JwsSigner",
+    "KeyAgreement",
     "KeyType",
     "PrivateKey",
     "PublicKey",
@@ -47,8 +62,10 @@ __all__ = [
     "b64url_decode",
     "b64url_encode",
     "cached_public_key_from_jwk",
+    "decrypt_compact",
     "describe_key",
     "dumps_compact",
+    "encrypt_compact",
     "jwk_from_private_key",
     "jwk_from_public_key",
     "jwk_thumbprint",

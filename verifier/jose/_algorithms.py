@@ -6,7 +6,9 @@ algorithm it was not made for (no algorithm or curve confusion, RFC 8725 §2.1/�
 P-256 + SHA-256 and ES384 P-384 + SHA-384, RFC 7518 §3.4). ``none`` and MAC algorithms are not in the table at all.
 
 JOSE names: RFC 7518 (ES256/ES384/RS256/PS256), RFC 8037 and RFC 9864 (EdDSA, Ed25519),
-draft-ietf-cose-dilithium (ML-DSA-44/65, key type ``AKP``).
+draft-ietf-cose-dilithium (ML-DSA-44/65, key type ``AKP``). Encryption (JWE, RFC 7516): the key
+agreement and content encryption algorithms of RFC 7518 §4.6 and §5.3 that OpenID4VP responses
+use (:data:`RESPONSE_ENCRYPTION`).
 """
 
 from __future__ import annotations
@@ -243,3 +245,66 @@ def algorithm_for_key(key: PublicKey | PrivateKey) -> Algorithm:
             "P-384, Ed25519, ML-DSA-44/65 or RSA of at least 2048 bits"
         )
     return algorithm
+
+
+# -- encryption (JWE, RFC 7516) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class KeyAgreement:
+    """A JWE key management algorithm: ECDH-ES in Direct Key Agreement mode (RFC 7518 §4.6), bound
+    to one curve for the recipient's and the ephemeral key, with the Concat KDF's hash
+    (§4.6.2: SHA-256)."""
+
+    name: str
+    curve: str  # JWK "crv"
+    kdf_hash: hashes.HashAlgorithm
+
+    def matches(self, key: PublicKey | PrivateKey) -> bool:
+        return key_type(key) == ("EC", self.curve)
+
+
+@dataclass(frozen=True)
+class ContentEncryption:
+    """A JWE content encryption algorithm: AES GCM (RFC 7518 §5.3), with its key length."""
+
+    name: str
+    key_bytes: int
+
+
+ECDH_ES = KeyAgreement("ECDH-ES", "P-256", hashes.SHA256())
+A128GCM = ContentEncryption("A128GCM", 16)
+A256GCM = ContentEncryption("A256GCM", 32)
+KEY_AGREEMENTS: Mapping[str, KeyAgreement] = MappingProxyType({ECDH_ES.name: ECDH_ES})
+CONTENT_ENCRYPTIONS: Mapping[str, ContentEncryption] = MappingProxyType(
+    {a.name: a for a in (A128GCM, A256GCM)}
+)
+
+
+@dataclass(frozen=True)
+class EncryptionPolicy:
+    """Which JWE ``alg`` and ``enc`` values a recipient accepts for one purpose."""
+
+    key_agreements: frozenset[str]
+    contents: tuple[str, ...]  # in the recipient's order of preference
+
+    @classmethod
+    def of(cls, key_agreements: Iterable[str], contents: Iterable[str]) -> EncryptionPolicy:
+        algs, encs = frozenset(key_agreements), tuple(contents)
+        unknown = (algs - KEY_AGREEMENTS.keys()) | (set(encs) - CONTENT_ENCRYPTIONS.keys())
+        if unknown or not algs or not encs:
+            raise ValueError(f"unknown or no encryption algorithm(s): {sorted(unknown)}")
+        return cls(algs, encs)
+
+    def key_agreement(self, name: object) -> KeyAgreement:
+        if not isinstance(name, str) or name not in self.key_agreements:
+            raise AlgorithmNotAllowed(f"JWE alg {str(name)[:20]!r} is not allowed by the policy")
+        return KEY_AGREEMENTS[name]
+
+    def content_encryption(self, name: object) -> ContentEncryption:
+        if not isinstance(name, str) or name not in self.contents:
+            raise AlgorithmNotAllowed(f"JWE enc {str(name)[:20]!r} is not allowed by the policy")
+        return CONTENT_ENCRYPTIONS[name]
+
+
+#: OpenID4VP encrypted responses (HAIP 1.0 §5: ECDH-ES with P-256; A128GCM and A256GCM; OpenID4VP
+#: 1.0 §8.3: A128GCM is the default ``enc`` when the verifier names none).
+RESPONSE_ENCRYPTION = EncryptionPolicy.of(["ECDH-ES"], ["A128GCM", "A256GCM"])

@@ -18,6 +18,7 @@ from verifier.trust._dev_pki import (
     create_issuer_certificate,
     create_registry_certificate,
     create_root_ca,
+    create_verifier_certificate,
 )
 from verifier.trust._freshness import (
     Freshness,
@@ -48,6 +49,7 @@ from verifier.trust._pki import (
     load_certificate,
     load_pem_certificates,
     parse_x5c,
+    public_key_of,
     validate_chain,
     x5c_header,
     x5t_s256,
@@ -98,6 +100,7 @@ __all__ = [
     "create_issuer_certificate",
     "create_registry_certificate",
     "create_root_ca",
+    "create_verifier_certificate",
     "dump_der",
     "dump_pem",
     "kid_for",
@@ -105,6 +108,7 @@ __all__ = [
     "load_pem_certificates",
     "parse_x5c",
     "peek_bundle",
+    "public_key_of",
     "rollback_check",
     "sign_registry_jws",
     "sign_trust_list",

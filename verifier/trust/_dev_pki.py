@@ -140,3 +140,31 @@ def create_issuer_certificate(
     )
     usage = _KU_DOCUMENT if use == "document_signing" else _KU_SIGN
     return _leaf(builder, ca_cert, ca_key, credential_issuer, usage)
+
+
+def create_verifier_certificate(
+    public_key: PublicKey,
+    *,
+    ca_cert: x509.Certificate,
+    ca_key: PrivateKey,
+    name: str,
+    dns_name: str,
+    not_before: datetime,
+    not_after: datetime,
+) -> x509.Certificate:
+    """A verifier's (relying party's) request-signing leaf: ``CN=name``, SAN dNSName
+    ``dns_name``, CA:false, KU digitalSignature, no EKU. An OpenID4VP client id names it by its
+    hash (``x509_hash``) or its DNS name (``x509_san_dns``, OpenID4VP 1.0 §5.9.3)."""
+    builder = (
+        _builder(_name(name), ca_cert.subject, public_key, not_before, not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_KU_SIGN, critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+            ),
+            critical=False,
+        )
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
+    )
+    return builder.sign(ca_key, _hash_for(ca_key))
