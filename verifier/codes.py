@@ -291,7 +291,6 @@ OID4VP_RESPONSE: Final = _code("oid4vp.response", OID4VP_FAMILY)
 OID4VP_RESPONSE_MODE: Final = _code("oid4vp.response_mode", OID4VP_FAMILY)
 OID4VP_ENCRYPTION: Final = _code("oid4vp.encryption", OID4VP_FAMILY)
 OID4VP_VP_TOKEN: Final = _code("oid4vp.vp_token", OID4VP_FAMILY)
-OID4VP_CREDENTIAL: Final = _code("oid4vp.credential", OID4VP_FAMILY)
 OID4VP_WALLET_ERROR: Final = _code("oid4vp.wallet_error", OID4VP_FAMILY)
 
 # -- a component that failed without naming a code -----------------------------------------------
