@@ -8,7 +8,9 @@ process, single use by a conditional ``DELETE`` or a unique ``INSERT`` whose out
   ``use_dpop_nonce`` challenge on its next request.
 - DPoP ``jti`` (RFC 9449 §11.1): each proof is accepted once while its ``iat`` is in the window.
 
-Expired rows are deleted whenever a row of the same kind is written.
+Expired rows are deleted when a row of the same kind is written, at most once a minute per
+process (:class:`Sweep`): an expired row is refused by its ``expires_at`` anyway, so the sweep is
+housekeeping, not a check.
 """
 
 from __future__ import annotations
@@ -24,6 +26,22 @@ from issuer.settings import OpenId4VciSettings
 from issuer.storage import CNonceRow, Database, DpopJtiRow, DpopNonceRow
 
 Clock = Callable[[], datetime]
+SWEEP_INTERVAL = timedelta(seconds=60)
+
+
+class Sweep:
+    """When a table's expired rows are due to be deleted again (this process)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._next: datetime | None = None
+
+    def due(self) -> bool:
+        now = self._clock()
+        if self._next is not None and now < self._next:
+            return False
+        self._next = now + SWEEP_INTERVAL
+        return True
 
 
 class CNonces:
@@ -31,11 +49,13 @@ class CNonces:
         self._db = db
         self._lifetime = timedelta(seconds=settings.c_nonce_lifetime_seconds)
         self._clock = clock
+        self._sweep = Sweep(clock)
 
     def issue(self) -> str:
         value, now = new_secret(), self._clock()
         with self._db.session() as session:
-            session.execute(delete(CNonceRow).where(CNonceRow.expires_at <= now))
+            if self._sweep.due():
+                session.execute(delete(CNonceRow).where(CNonceRow.expires_at <= now))
             session.execute(
                 insert(CNonceRow).values(
                     digest=digest("c_nonce", value), expires_at=now + self._lifetime
@@ -56,38 +76,52 @@ class CNonces:
 
 
 class DpopNonces:
+    """The server DPoP nonces. The newest one this process handed out or looked up is kept in
+    memory with its expiry: a nonce is never withdrawn before it expires, so answering from it
+    is what the database would answer, without a query on every request."""
+
     def __init__(self, db: Database, settings: OpenId4VciSettings, clock: Clock) -> None:
         self._db = db
         self._lifetime = timedelta(seconds=settings.dpop_nonce_lifetime_seconds)
         self._clock = clock
+        self._sweep = Sweep(clock)
+        self._known: tuple[str, datetime] | None = None  # (value, expires_at)
 
     def current(self) -> str:
         """The nonce to hand out now: the newest one with more than half its lifetime left, or a
         new one (two processes may both make one: both are valid)."""
         now = self._clock()
+        known = self._known
+        if known is not None and known[1] > now + self._lifetime / 2:
+            return known[0]
         with self._db.session() as session:
-            value = session.scalars(
-                select(DpopNonceRow.value)
+            found = session.execute(
+                select(DpopNonceRow.value, DpopNonceRow.expires_at)
                 .where(DpopNonceRow.expires_at > now + self._lifetime / 2)
                 .order_by(DpopNonceRow.expires_at.desc())
                 .limit(1)
             ).first()
-            if value is None:
-                value = new_secret()
-                session.execute(delete(DpopNonceRow).where(DpopNonceRow.expires_at <= now))
-                session.execute(
-                    insert(DpopNonceRow).values(value=value, expires_at=now + self._lifetime)
-                )
-            return value
+            if found is None:
+                value, expires_at = new_secret(), now + self._lifetime
+                if self._sweep.due():
+                    session.execute(delete(DpopNonceRow).where(DpopNonceRow.expires_at <= now))
+                session.execute(insert(DpopNonceRow).values(value=value, expires_at=expires_at))
+            else:
+                value, expires_at = found
+        self._known = (value, expires_at)
+        return value
 
     def accepts(self, value: object) -> bool:
         if not isinstance(value, str):
             return False
+        now, known = self._clock(), self._known
+        if known is not None and known[0] == value:
+            return known[1] > now
         with self._db.session() as session:
             return (
                 session.scalars(
                     select(DpopNonceRow.value).where(
-                        DpopNonceRow.value == value, DpopNonceRow.expires_at > self._clock()
+                        DpopNonceRow.value == value, DpopNonceRow.expires_at > now
                     )
                 ).first()
                 is not None
@@ -98,12 +132,16 @@ class DpopReplay:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._sweep = Sweep(clock)
 
     def first_use(self, jkt: str, jti: str, *, remember_until: datetime) -> bool:
         """True the first time ``jti`` comes with the key ``jkt``; False for a replay."""
         try:
             with self._db.session() as session:
-                session.execute(delete(DpopJtiRow).where(DpopJtiRow.expires_at <= self._clock()))
+                if self._sweep.due():
+                    session.execute(
+                        delete(DpopJtiRow).where(DpopJtiRow.expires_at <= self._clock())
+                    )
                 session.execute(
                     insert(DpopJtiRow).values(
                         digest=digest("dpop_jti", jkt, jti), expires_at=remember_until

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from issuer.oid4vci._nonces import Sweep
 from issuer.oid4vci._secrets import digest, new_secret
 from issuer.settings import OpenId4VciSettings
 from issuer.storage import AccessTokenRow, Database, OfferRow
@@ -41,6 +42,7 @@ class AccessTokens:
         self._db = db
         self._lifetime = settings.access_token_lifetime_seconds
         self._clock = clock
+        self._sweep = Sweep(clock)
 
     def issue(
         self,
@@ -52,7 +54,8 @@ class AccessTokens:
     ) -> IssuedToken:
         token, now = new_secret(), self._clock()
         with self._db.session() as session:
-            session.execute(delete(AccessTokenRow).where(AccessTokenRow.expires_at <= now))
+            if self._sweep.due():
+                session.execute(delete(AccessTokenRow).where(AccessTokenRow.expires_at <= now))
             session.add(
                 AccessTokenRow(
                     digest=digest("access_token", token),

@@ -7,6 +7,7 @@ schema: both have an ``audit_log`` table.)
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ class Migrations:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine checked out with ``pool_pre_ping`` (replicas survive a database restart).
+    """An engine checked out with ``pool_pre_ping`` (replicas survive a database restart; not
+    for a SQLite file, which has no server to lose: a ping per checkout would be pure cost).
 
     A SQLite file gets its folder created; every SQLite connection gets foreign keys switched
     on (off by default there) and write-ahead logging (readers do not block the writer), and
@@ -46,9 +48,10 @@ def make_engine(url: str) -> Engine:
     one writer, and a transaction that read first and then writes could not wait for it.
     """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=not sqlite)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -116,12 +119,20 @@ def run_migrations(metadata: MetaData) -> None:
 
 
 class Database:
-    """Sessions bound to one engine, with a unit-of-work context manager."""
+    """Sessions bound to one engine, with a unit-of-work context manager.
+
+    On SQLite the sessions of one process take turns (a lock around each transaction): SQLite
+    has one writer and every transaction begins ``IMMEDIATE``, so threads of one process would
+    otherwise all wait in the driver's busy handler, which retries by sleeping (10, 25, 50 ms…)
+    and turns a queue of a few requests into long tail latencies (docs/benchmarks.md,
+    ``bench/issuance_http.py``). Other processes still wait in the busy handler.
+    """
 
     def __init__(self, url: str, migrations: Migrations) -> None:
         self.engine = make_engine(url)
         self.migrations = migrations
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = threading.RLock() if self.engine.dialect.name == "sqlite" else None
 
     def migrate(self) -> None:
         migrate(self.engine, self.migrations)
@@ -139,7 +150,11 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any exception."""
-        with self._sessions() as session, session.begin():
+        if self._writer is None:  # PostgreSQL: concurrent transactions
+            with self._sessions() as session, session.begin():
+                yield session
+            return
+        with self._writer, self._sessions() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

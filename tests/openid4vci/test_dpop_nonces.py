@@ -1,0 +1,34 @@
+"""Server DPoP nonces (RFC 9449 §8) shared by replicas: each process answers from the newest
+nonce it knows, which is exactly what the database would say, on one database file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from issuer.oid4vci._nonces import DpopNonces
+from issuer.settings import OpenId4VciSettings
+from issuer.storage import Database
+
+from ._issuer import Clock
+
+
+def test_replicas_accept_each_others_nonces_until_they_expire(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'issuer.db'}")
+    db.migrate()
+    settings = OpenId4VciSettings()
+    lifetime = settings.dpop_nonce_lifetime_seconds
+    clock = Clock()
+    first, second = DpopNonces(db, settings, clock), DpopNonces(db, settings, clock)
+
+    handed = first.current()
+    assert second.accepts(handed) and second.current() == handed  # found in the database
+    clock.advance(lifetime / 2 + 1)  # past half its lifetime: a new one is handed out…
+    newer = second.current()
+    assert newer != handed and first.current() == newer
+    assert first.accepts(handed) and second.accepts(handed)  # …and the old one still works
+    clock.advance(lifetime / 2)
+    assert not first.accepts(handed) and not second.accepts(handed)  # expired everywhere
+    assert first.accepts(newer) and not first.accepts("made-up") and not first.accepts(None)
+    clock.advance(lifetime)
+    assert not second.accepts(newer) and second.current() not in (handed, newer)
+    db.dispose()
