@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -103,3 +104,18 @@ def _civicred_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
         os.environ.pop("CIVICRED_CONFIG_DIR", None)
     else:
         os.environ["CIVICRED_CONFIG_DIR"] = previous
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def screenshot_path(name: str) -> Path:
+    """Where a browser test saves the screenshot ``name``: ``docs/screenshots/`` when
+    ``CIVICRED_UPDATE_SCREENSHOTS=1`` (to refresh the README's pictures), else a temporary
+    directory, so that a test run never rewrites committed files."""
+    if os.environ.get("CIVICRED_UPDATE_SCREENSHOTS") == "1":
+        folder = SCREENSHOTS
+    else:
+        folder = Path(tempfile.gettempdir()) / f"civicred-screenshots-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name

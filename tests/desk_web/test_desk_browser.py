@@ -1,7 +1,8 @@
 """The desk in a real browser: Debian's Chromium driven by Playwright, the page served by uvicorn
 from 127.0.0.1 (a secure context, so the camera works), the camera fed a fake capture of a real
 QR code, a photo of a printed PDF, a pasted SD-JWT, and a wallet answering the page's OpenID4VP
-request QR. Each verdict is saved as a screenshot under docs/screenshots/.
+request QR. Each verdict is saved as a screenshot (under docs/screenshots/ with
+CIVICRED_UPDATE_SCREENSHOTS=1).
 
 Skips with a reason where /usr/bin/chromium or Playwright is missing (``apt-get install
 chromium``; ``pip install playwright``: ``playwright install`` is not needed, nor possible here),
@@ -24,13 +25,13 @@ from desk.identity import VerifierIdentity, load_identity
 from desk.settings import DeskSettings
 from desk.trust import DeskTrust
 from servicekit.local import app_thread, free_port
+from tests.conftest import screenshot_path
 
 from ._support import MUSEUM, NOT_FOR_THE_VENUE, ROOT_PEM, SAMPLES, Clock
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 #: The EHIC's personal identification number and birth date, as the card and the page write them.
 EHIC_PERSONAL = ("92120512345", "1992-12-05", "05/12/1992", "Ţăranu", "Solidaris")
 
@@ -141,8 +142,7 @@ def verdict_of(page: Any) -> Any:
 
 
 def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.screenshot(path=str(screenshot_path(name)), full_page=True)
 
 
 @pytest.fixture
