@@ -18,7 +18,9 @@ docs/issuer-errors.md lists the codes.
         ├── SigningUnavailable *               503 signing_unavailable
         ├── StatusListFull                     503 status_list_full
         ├── UpstreamError                      502 upstream_error
-        │   └── UpstreamUnavailable            503 upstream_unavailable
+        │   ├── UpstreamUnavailable            503 upstream_unavailable
+        │   │   └── SourceUnavailable          503 source_unavailable
+        │   └── SourceAnswerInvalid            502 source_answer_invalid
         ├── RequestTooLarge                    413 request_too_large
         ├── OAuthError (OpenID4VCI, RFC 6749 §5.2)      400
         │   ├── InvalidGrant                   400 invalid_grant
@@ -139,6 +141,19 @@ class UpstreamUnavailable(UpstreamError):
 
     status_code = 503
     error = "upstream_unavailable"
+
+
+class SourceUnavailable(UpstreamUnavailable):
+    """An authentic source did not answer in time, after every retry (issuer.sources)."""
+
+    error = "source_unavailable"
+
+
+class SourceAnswerInvalid(UpstreamError):
+    """An authentic source answered something that is not a valid record (another person, an
+    unknown status, impossible dates, a body too large): nothing is issued from it."""
+
+    error = "source_answer_invalid"
 
 
 class RequestTooLarge(IssuerError):
@@ -332,6 +347,8 @@ __all__ = [
     "ResourceUseDpopNonce",
     "ServiceError",
     "SigningUnavailable",
+    "SourceAnswerInvalid",
+    "SourceUnavailable",
     "StatusListFull",
     "StatusTransitionRefused",
     "Unauthorized",
