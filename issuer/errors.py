@@ -22,6 +22,11 @@ docs/issuer-errors.md lists the codes.
         │   │   └── SourceUnavailable          503 source_unavailable
         │   └── SourceAnswerInvalid            502 source_answer_invalid
         ├── RequestTooLarge                    413 request_too_large
+        ├── LoginFailed                        400 login_failed
+        ├── LoginUnavailable                   503 login_unavailable
+        ├── UnknownCitizen                     403 unknown_citizen
+        ├── SessionRequired                    401 session_required
+        ├── CsrfRefused                        403 csrf_refused
         ├── OAuthError (OpenID4VCI, RFC 6749 §5.2)      400
         │   ├── InvalidGrant                   400 invalid_grant
         │   ├── UnsupportedGrantType           400 unsupported_grant_type
@@ -161,6 +166,43 @@ class RequestTooLarge(IssuerError):
 
     status_code = 413
     error = "request_too_large"
+
+
+# -- citizens: login and portal (docs/portal.md) -----------------------------------------------
+class LoginFailed(IssuerError):
+    """The login came back unusable: an unknown, expired or replayed state, another browser, an
+    error from the provider, an ID token that does not verify (the message says which check)."""
+
+    status_code = 400
+    error = "login_failed"
+
+
+class LoginUnavailable(IssuerError):
+    """No login provider is configured, or it cannot be reached."""
+
+    status_code = 503
+    error = "login_unavailable"
+
+
+class UnknownCitizen(IssuerError):
+    """The provider authenticated someone the authentic source has no record of."""
+
+    status_code = 403
+    error = "unknown_citizen"
+
+
+class SessionRequired(IssuerError):
+    """The portal page needs a logged-in citizen (the session is missing, idle or expired)."""
+
+    status_code = 401
+    error = "session_required"
+
+
+class CsrfRefused(IssuerError):
+    """A state-changing portal request without this session's CSRF token (or from elsewhere)."""
+
+    status_code = 403
+    error = "csrf_refused"
 
 
 # -- OpenID4VCI and OAuth 2.0 (docs/openid4vci.md) --------------------------------------------
@@ -321,6 +363,7 @@ __all__ = [
     "AccessTokenInvalid",
     "AccessTokenRequired",
     "Conflict",
+    "CsrfRefused",
     "CredentialRequestDenied",
     "DocumentError",
     "Forbidden",
@@ -339,6 +382,8 @@ __all__ = [
     "IssuanceNotAllowed",
     "IssuanceRefused",
     "IssuerError",
+    "LoginFailed",
+    "LoginUnavailable",
     "NotFound",
     "OAuthError",
     "RequestTooLarge",
@@ -346,12 +391,14 @@ __all__ = [
     "ResourceDpopProofInvalid",
     "ResourceUseDpopNonce",
     "ServiceError",
+    "SessionRequired",
     "SigningUnavailable",
     "SourceAnswerInvalid",
     "SourceUnavailable",
     "StatusListFull",
     "StatusTransitionRefused",
     "Unauthorized",
+    "UnknownCitizen",
     "UnknownCredentialConfiguration",
     "UnknownCredentialIdentifier",
     "UnsupportedGrantType",

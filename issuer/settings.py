@@ -161,6 +161,56 @@ class SourceSettings(BaseModel):
         return self
 
 
+class LoginSettings(BaseModel):
+    """How citizens log in: an OpenID Connect provider (the national eID) given by its issuer
+    URL, with PKCE (docs/portal.md). Environment: ``CIVICRED_ISSUER_LOGIN__<NAME>``.
+
+    Without ``issuer_url`` nobody can log in (the portal and the authorization endpoint answer
+    that login is not configured), except through the dev login in dev mode.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: The provider's issuer identifier; its metadata is read from
+    #: ``<issuer_url>/.well-known/openid-configuration`` (OpenID Connect Discovery 1.0 §4).
+    issuer_url: str | None = None
+    client_id: str = Field(default="civicred-portal", min_length=1, max_length=128)
+    #: ``client_secret_basic`` with it; a public client (PKCE only) without.
+    client_secret: SecretStr | None = None
+    scopes: tuple[str, ...] = ("openid", "national_number")
+    #: The ID-token claim holding the national number (Belgian FAS: ``egovNRN``); the source
+    #: maps it to its pseudonymous subject. Never logged, never in a URL.
+    identifier_claim: str = Field(default="national_number", min_length=1, max_length=64)
+    timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    #: A login started must come back within this time (state, nonce and PKCE verifier).
+    attempt_lifetime_seconds: int = Field(default=600, ge=60, le=3600)
+    #: A portal session ends after this long without a request …
+    session_idle_seconds: int = Field(default=900, ge=60, le=24 * 3600)
+    #: … and at the latest this long after the login.
+    session_lifetime_seconds: int = Field(default=8 * 3600, ge=300, le=7 * 24 * 3600)
+
+    @field_validator("issuer_url")
+    @classmethod
+    def _issuer_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.query or parts.fragment or not parts.hostname:
+            raise _problem("must be an issuer URL without query or fragment")
+        if parts.scheme != "https" and not (
+            parts.scheme == "http" and is_loopback(parts.hostname)
+        ):
+            raise _problem("must use https (http only for a loopback host)")
+        return value.rstrip("/")
+
+    @field_validator("scopes")
+    @classmethod
+    def _openid(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if "openid" not in value:
+            raise _problem("must include openid")
+        return value
+
+
 class IssuerSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -226,6 +276,9 @@ class IssuerSettings(BaseSettings):
 
     # -- authentic source ------------------------------------------------------------------------
     source: SourceSettings = Field(default_factory=SourceSettings)
+
+    # -- citizens' login (portal, authorization endpoint) ----------------------------------------
+    login: LoginSettings = Field(default_factory=LoginSettings)
 
     @field_validator("public_base_url")
     @classmethod
@@ -393,7 +446,8 @@ def describe(error: ValidationError) -> list[str]:
 
 def _unknown_variables() -> list[str]:
     known = {f"{ENV_PREFIX}{name.upper()}" for name in IssuerSettings.model_fields}
-    for group, model in (("OID4VCI", OpenId4VciSettings), ("SOURCE", SourceSettings)):
+    groups = (("OID4VCI", OpenId4VciSettings), ("SOURCE", SourceSettings), ("LOGIN", LoginSettings))
+    for group, model in groups:
         known |= {
             f"{ENV_PREFIX}{group}{NESTED_DELIMITER}{name.upper()}" for name in model.model_fields
         }

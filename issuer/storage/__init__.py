@@ -1,5 +1,6 @@
 """Issuer storage: SQLAlchemy 2 models, sessions, Alembic migrations (over servicekit.storage)."""
 
+from issuer.storage._citizens import LoginAttemptRow, PortalSessionRow
 from issuer.storage._db import MIGRATIONS, Database
 from issuer.storage._models import (
     AuditEntryRow,
@@ -36,7 +37,9 @@ __all__ = [
     "IssuanceBasisRow",
     "IssuanceMemberRow",
     "IssuanceRow",
+    "LoginAttemptRow",
     "OfferRow",
+    "PortalSessionRow",
     "RevocationEntryRow",
     "RevocationListRow",
     "StatusEntryRow",

@@ -1,0 +1,17 @@
+"""Citizens' login through an OpenID Connect provider (docs/portal.md, "Login")."""
+
+from issuer.login._attempts import AUTHORIZE, PORTAL, LoginAttempts
+from issuer.login._provider import OidcProvider, ProviderMetadata
+from issuer.login._service import CALLBACK_PATH, CitizenIdentity, CitizenLogin, LoginRedirect
+
+__all__ = [
+    "AUTHORIZE",
+    "CALLBACK_PATH",
+    "PORTAL",
+    "CitizenIdentity",
+    "CitizenLogin",
+    "LoginAttempts",
+    "LoginRedirect",
+    "OidcProvider",
+    "ProviderMetadata",
+]
