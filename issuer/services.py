@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from issuer.audit import AuditLog
 from issuer.issuance import Authorize, CredentialIssuer
 from issuer.lifecycle import LifecycleService
+from issuer.login import CitizenLogin
 from issuer.oid4vci import IssuanceRecorder, OpenId4VciService
 from issuer.settings import IssuerSettings, SourceSettings
 from issuer.source_events import GroundedRecorder, SourceEventProcessor
@@ -48,6 +49,8 @@ class IssuerServices:
     #: What a change at the source does to what was issued (issuer.source_events).
     source_events: SourceEventProcessor
     oid4vci: OpenId4VciService
+    #: Citizens' login through the OpenID Connect provider (portal, authorization endpoint).
+    login: CitizenLogin
 
     @classmethod
     def build(
@@ -98,6 +101,7 @@ class IssuerServices:
                 audit=audit,
                 clock=clock,
             ),
+            login=CitizenLogin(db, settings, source, clock),
         )
 
     def close(self) -> None:

@@ -197,9 +197,7 @@ class LoginSettings(BaseModel):
         parts = urlsplit(value)
         if parts.query or parts.fragment or not parts.hostname:
             raise _problem("must be an issuer URL without query or fragment")
-        if parts.scheme != "https" and not (
-            parts.scheme == "http" and is_loopback(parts.hostname)
-        ):
+        if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname)):
             raise _problem("must use https (http only for a loopback host)")
         return value.rstrip("/")
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 
@@ -53,9 +54,14 @@ def registry_process(workdir: Path, port: int, *, log: Path) -> Iterator[str]:
 
 @contextmanager
 def running_world(
-    workdir: Path, *, registry_port: int | None = None, issuer_port: int | None = None
+    workdir: Path,
+    *,
+    registry_port: int | None = None,
+    issuer_port: int | None = None,
+    issuer_settings: Mapping[str, Any] | None = None,
 ) -> Iterator[World]:
-    """Registry subprocess + issuer app thread, with state under ``workdir``."""
+    """Registry subprocess + issuer app thread, with state under ``workdir``; ``issuer_settings``: more
+    issuer settings (the login provider, the source, …)."""
     registry_port = registry_port or free_port()
     issuer_port = issuer_port or free_port()
     for port in (registry_port, issuer_port):
@@ -73,6 +79,7 @@ def running_world(
             keys_dir=workdir / "issuer" / "keys",
             public_base_url=f"http://{LOCALHOST}:{issuer_port}",
             registry_url=registry_url,
+            **(issuer_settings or {}),
         )
         assert settings.registry_admin_token is not None  # the dev default in dev mode
         client = RegistryClient(
