@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
+from functools import partial
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -28,6 +29,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from issuer.errors import (
@@ -308,11 +310,14 @@ def create_portal_app(
         chosen = next((c for c in view.wallet if c.key == form.get("configuration_id")), None)
         if chosen is None or not chosen.available:
             raise InvalidRequest("this credential cannot be added to a wallet now")
-        offer = services.oid4vci.create_offer(
-            subject_id=session.subject_id,
-            configuration_ids=[chosen.key],
-            tx_code=True,
-            actor=CITIZEN_ACTOR,
+        offer = await run_in_threadpool(
+            partial(
+                services.oid4vci.create_offer,
+                subject_id=session.subject_id,
+                configuration_ids=[chosen.key],
+                tx_code=True,
+                actor=CITIZEN_ACTOR,
+            )
         )
         title = text("offer.qr_title", lang, credential=chosen.label)
         return portal.page(
@@ -334,7 +339,8 @@ def create_portal_app(
         lang = portal.language(request)
         person = services.source.person(session.subject_id)
         now = services.clock().astimezone()
-        issued_document = portal.paper.issue(name, person, lang, now=now)
+        # PDF rendering and PAdES signing are blocking (pyHanko runs its own event loop)
+        issued_document = await run_in_threadpool(portal.paper.issue, name, person, lang, now=now)
         filename = f"{name}-{now:%Y%m%d}.pdf"
         return Response(
             issued_document.rendered.pdf_bytes,
@@ -366,8 +372,14 @@ def create_portal_app(
             reason = ReasonCode.HOLDER_REQUEST
         if reason not in SELF_REVOCATION_REASONS:
             raise InvalidRequest("choose why you revoke it")
-        services.lifecycle.change_issuance(
-            reference, Change.REVOKE, actor=CITIZEN_ACTOR, reason=reason
+        await run_in_threadpool(
+            partial(
+                services.lifecycle.change_issuance,
+                reference,
+                Change.REVOKE,
+                actor=CITIZEN_ACTOR,
+                reason=reason,
+            )
         )
         return RedirectResponse(f"{portal.base(request)}/issued?revoked=1", status_code=303)
 
