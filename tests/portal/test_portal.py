@@ -200,7 +200,7 @@ def test_download_a_signed_pdf_that_verifies_offline(
 def test_state_changes_need_this_sessions_csrf_token_and_origin(
     portal: PortalWorld, marie: tuple[httpx.Client, str]
 ) -> None:
-    client, page = marie
+    client, _ = marie
     url = f"{portal.portal}/wallet"
     missing = client.post(url, data={"configuration_id": "ehic-1"})
     assert missing.status_code == 403 and "This form has expired" in missing.text

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from issuer.lifecycle import IssuanceState
 from issuer.portal import LANGUAGES
+from issuer.portal._app import SELF_REVOCATION_REASONS
 from issuer.portal._i18n import texts
 from issuer.sources import rules_versions, social_statuses
 
@@ -32,10 +34,14 @@ def test_every_key_used_exists() -> None:
     )
     used |= {f"document.{name}" for name in ("ssh", "ehic", "prc")}
     used |= set(re.findall(r'text\("([\w.]+)"', code))
-    missing = sorted(k for k in used if k not in texts())
+    missing = sorted(k for k in used if not k.endswith(".") and k not in texts())
     assert not missing
     for state in ("current", "ended", "upcoming", "suspended"):
         assert f"state.{state}" in texts()
+    for state in IssuanceState:
+        assert f"issuance.{state.value}" in texts()
+    for reason in SELF_REVOCATION_REASONS:
+        assert f"reason.{reason.value}" in texts()
 
 
 def test_statuses_and_entitlements_are_labelled_in_the_four_languages() -> None:
