@@ -29,6 +29,7 @@ docs/issuer-errors.md lists the codes.
         ├── CsrfRefused                        403 csrf_refused
         ├── OAuthError (OpenID4VCI, RFC 6749 §5.2)      400
         │   ├── InvalidGrant                   400 invalid_grant
+        │   ├── InvalidClient                  401 invalid_client     (wallet attestation)
         │   ├── UnsupportedGrantType           400 unsupported_grant_type
         │   ├── InvalidAuthorizationDetails    400 invalid_authorization_details
         │   ├── InvalidDpopProof               400 invalid_dpop_proof
@@ -233,6 +234,16 @@ class InvalidGrant(OAuthError):
     error = "invalid_grant"
 
 
+class InvalidClient(OAuthError):
+    """The wallet attestation (OAuth-Client-Attestation and its PoP) is missing, invalid, not
+    from a trusted wallet provider, or not the one of the authorization request (RFC 6749 §5.2;
+    draft-ietf-oauth-attestation-based-client-auth)."""
+
+    status_code = 401
+    error = "invalid_client"
+    headers = MappingProxyType({"WWW-Authenticate": 'Attestation realm="civicred"'})
+
+
 class UnsupportedGrantType(OAuthError):
     """Only the pre-authorized code grant is offered (RFC 6749 §5.2)."""
 
@@ -369,6 +380,7 @@ __all__ = [
     "Forbidden",
     "InsufficientScope",
     "InvalidAuthorizationDetails",
+    "InvalidClient",
     "InvalidCredentialRequest",
     "InvalidDpopProof",
     "InvalidEncryptionParameters",

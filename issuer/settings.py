@@ -108,6 +108,17 @@ class OpenId4VciSettings(BaseModel):
         min_length=1,
         max_length=300,
     )
+    #: The wallet providers whose wallet attestations the authorization-code flow accepts
+    #: (public JWKs, JSON list): an attestation is signed by one of these keys, named by its
+    #: ``kid`` or carried in its ``jwk`` header (docs/portal.md, "Authorization-code flow").
+    #: Empty: no wallet can start the authorization-code flow.
+    trusted_wallet_attesters: tuple[dict[str, Any], ...] = ()
+    #: A pushed authorization request can be used this long (RFC 9126 §2.2: short) …
+    authorization_request_lifetime_seconds: int = Field(default=90, ge=10, le=600)
+    #: … the citizen has this long to log in once the wallet opened it …
+    authorization_login_seconds: int = Field(default=600, ge=60, le=3600)
+    #: … and the authorization code is valid this long (RFC 6749 §4.1.2: at most 10 minutes).
+    authorization_code_lifetime_seconds: int = Field(default=60, ge=10, le=600)
 
 
 class SourceSettings(BaseModel):

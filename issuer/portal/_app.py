@@ -40,7 +40,7 @@ from issuer.errors import (
     SessionRequired,
 )
 from issuer.lifecycle import ReasonCode
-from issuer.login import AUTHORIZE, PORTAL, CitizenIdentity
+from issuer.login import AUTHORIZE, PORTAL
 from issuer.portal._i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, text, texts
 from issuer.portal._qr import qr_svg
 from issuer.portal._sessions import PortalSession, PortalSessions
@@ -67,8 +67,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-#: Which (wallet-side) configuration an authorization can resume to (issuer.authorization).
-Resume = Callable[[CitizenIdentity], str]
 
 
 class Cookies:
@@ -202,12 +200,8 @@ class Portal:
         )
 
 
-def create_portal_app(
-    services: IssuerServices, *, resume_authorization: Resume | None = None
-) -> FastAPI:
-    """The portal app (mounted at ``/portal`` by :func:`issuer.api.create_app`).
-    ``resume_authorization``: what a login for a wallet's authorization request continues with
-    (the authorization endpoint's redirect back to the wallet)."""
+def create_portal_app(services: IssuerServices) -> FastAPI:
+    """The portal app (mounted at ``/portal`` by :func:`issuer.api.create_app`)."""
     portal = Portal(services)
     app = FastAPI(title="civicred portal", docs_url=None, redoc_url=None, openapi_url=None)
     static = resources.files("issuer.portal").joinpath("static")
@@ -269,15 +263,31 @@ def create_portal_app(
         )  # fmt: skip
         return response
 
+    @app.get("/authorize")
+    def authorize(request: Request) -> Response:
+        """The authorization endpoint of wallet-initiated issuance (RFC 9126 §4): the pushed
+        request, then the citizen's login; errors are shown here, never sent to the wallet."""
+        if not services.oid4vci.authorization_code_enabled:
+            raise NotFound("this issuer takes no authorization requests")
+        reference = services.oid4vci.authorizations.open(
+            request.query_params.get("client_id"), request.query_params.get("request_uri")
+        )
+        redirect = services.login.begin(purpose=AUTHORIZE, resume=reference)
+        response = RedirectResponse(redirect.url, status_code=303)
+        portal.cookies.set(
+            response, portal.cookies.login, redirect.binding,
+            max_age=services.settings.login.attempt_lifetime_seconds,
+        )  # fmt: skip
+        return response
+
     @app.get("/login/callback")
     def login_callback(request: Request) -> Response:
         identity = services.login.complete(
             dict(request.query_params), request.cookies.get(portal.cookies.login)
         )
-        if identity.purpose == AUTHORIZE:
-            if resume_authorization is None:
-                raise NotFound("this issuer takes no authorization requests")
-            response: Response = RedirectResponse(resume_authorization(identity), status_code=303)
+        if identity.purpose == AUTHORIZE:  # back to the wallet with a code (or access_denied)
+            back = services.oid4vci.authorizations.respond(identity.resume, identity.subject_id)
+            response: Response = RedirectResponse(back, status_code=303)
         else:
             response = _logged_in(portal, request, identity.subject_id)
         portal.cookies.clear(response, portal.cookies.login)

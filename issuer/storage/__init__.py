@@ -16,6 +16,7 @@ from issuer.storage._models import (
 )
 from issuer.storage._oid4vci import (
     AccessTokenRow,
+    AuthorizationRow,
     CNonceRow,
     CredentialResponseRow,
     DpopJtiRow,
@@ -28,6 +29,7 @@ __all__ = [
     "AccessTokenRow",
     "AuditEntryRow",
     "AuditHeadRow",
+    "AuthorizationRow",
     "Base",
     "CNonceRow",
     "CredentialResponseRow",
