@@ -72,12 +72,16 @@ def log_in(
     *,
     password: str | None = None,
     stop_at_callback: bool = False,
+    start: str | None = None,
+    stop: str | None = None,
 ) -> httpx.Response:
     """Portal → the provider's login form → password → consent → back to the portal (or, with
     ``stop_at_callback``, the redirect to the callback, not followed). With a live session at the
-    provider there is no form: it sends the citizen straight back (single sign-on)."""
-    stop = "/portal/login/callback" if stop_at_callback else None
-    page = follow(client, client.get(f"{portal}/login", follow_redirects=False), stop=stop)
+    provider there is no form: it sends the citizen straight back (single sign-on). ``start``:
+    another first URL (a wallet's authorization request); ``stop``: stop before a URL with it."""
+    stop = "/portal/login/callback" if stop_at_callback else stop
+    first = client.get(start or f"{portal}/login", follow_redirects=False)
+    page = follow(client, first, stop=stop)
     action = re.search(r'action="(/interaction/[^"]+/login)"', page.text)
     if page.is_redirect or action is None:
         return page
