@@ -243,11 +243,8 @@ class OpenId4VciService:
         if not self.authorization_code_enabled:
             raise NotFound("this issuer takes no authorization requests")
         form = parse_form(body, content_type)
-        client = self.attestations.verify(
-            attestation, attestation_pop, client_id=form.get("client_id")
-        )
         jkt = None
-        if dpop:
+        if dpop:  # first: a nonce challenge spends no attestation PoP
             proof = self.dpop.verify(
                 dpop,
                 method="POST",
@@ -257,6 +254,9 @@ class OpenId4VciService:
             )
             self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
             jkt = proof.jkt
+        client = self.attestations.verify(
+            attestation, attestation_pop, client_id=form.get("client_id")
+        )
         wanted = _authorization_details(form.get("authorization_details"), self._settings)
         if wanted is not None and not set(wanted) <= set(configurations()):
             raise InvalidAuthorizationDetails(
@@ -275,9 +275,7 @@ class OpenId4VciService:
         attestation: Sequence[str],
         attestation_pop: Sequence[str],
     ) -> Answer:
-        client = self.attestations.verify(
-            attestation, attestation_pop, client_id=form.get("client_id")
-        )
+        # DPoP first: a nonce challenge spends neither the attestation PoP nor the code
         proof = self.dpop.verify(
             dpop,
             method="POST",
@@ -286,6 +284,9 @@ class OpenId4VciService:
             invalid=InvalidDpopProof,
         )
         self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        client = self.attestations.verify(
+            attestation, attestation_pop, client_id=form.get("client_id")
+        )
         grant = self.authorizations.redeem(form, client, dpop_jkt=proof.jkt)
         issued = self.tokens.issue(
             grant.reference,
