@@ -129,7 +129,7 @@ def test_malformed_pushed_requests_are_refused(
 def test_the_authorization_endpoint_takes_a_request_uri_once(
     portal: PortalWorld, client: AuthorizationClient
 ) -> None:
-    verifier, challenge = pkce()
+    _, challenge = pkce()
     request_uri = client.par(challenge=challenge).json()["request_uri"]
     answer = client.authorize(request_uri, MARIE, portal.portal)
     assert answer["state"] == "wallet-state-1" and answer["iss"] == portal.world.issuer_url
