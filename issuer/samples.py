@@ -20,9 +20,11 @@ import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from issuer.citizen_demo import citizen_login
 from issuer.services import IssuerServices
 from issuer.sources import DevAuthenticSource
 from issuer.world import World, publish, running_world
+from servicekit.local import free_port
 from verifier import OfflineVerifier, VerificationReport, VerificationTime, codes
 from verifier.sdjwt import HeldCredential, VerificationPolicy
 from verifier.signing import (
@@ -324,10 +326,20 @@ def _readme(samples: list[Sample], now: datetime) -> str:
 def run(
     out: Path, workdir: Path, *, registry_port: int | None, issuer_port: int | None, serve: bool
 ) -> int:
-    with running_world(workdir, registry_port=registry_port, issuer_port=issuer_port) as world:
+    issuer_port = issuer_port or free_port()
+    with (
+        citizen_login(workdir, issuer_port, start=serve) as citizens,
+        running_world(
+            workdir,
+            registry_port=registry_port,
+            issuer_port=issuer_port,
+            issuer_settings=citizens.settings,
+        ) as world,
+    ):
         # After the certificates were activated, rounded up: iat is in whole seconds.
         now = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
         print(f"registry  {world.registry_url}   issuer  {world.issuer_url}")
+        print("\n".join(citizens.lines))
         generate_samples(world, out, now=now)
         failures = 0
         for sample, report in verify_samples(out, now=now):
