@@ -18,17 +18,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import select
 
 from issuer.audit import AuditLog
 from issuer.catalog._claims import CLAIM_BASES
-from issuer.errors import StatusTransitionRefused
+from issuer.errors import NotFound, StatusTransitionRefused
 from issuer.lifecycle import IssuanceState, LifecycleService, ReasonCode
 from issuer.sources import AmendableSource, AuthenticSource, SourceChange, SourceEvent
 from issuer.status import Change
 from issuer.storage import Database, OfferRow
 
+#: The audit actor of what the source's own feed makes the issuer do.
+SOURCE_ACTOR = "source"
 #: What each source change does to what was built on the fact, and why (the audit reason).
 CONSEQUENCES: dict[SourceChange, tuple[Change, ReasonCode]] = {
     SourceChange.WITHDRAWN: (Change.REVOKE, ReasonCode.ENTITLEMENT_ENDED),
@@ -89,6 +92,21 @@ class GroundedRecorder:
         )
 
 
+@runtime_checkable
+class EventFeed(Protocol):
+    """A source that publishes its changes (issuer.sources.HttpAuthenticSource)."""
+
+    def events(self, after: str | None = None) -> tuple[list[SourceEvent], str | None]: ...
+
+
+@dataclass(frozen=True)
+class PollResult:
+    events: int
+    outcomes: tuple[EventOutcome, ...]
+    #: Where the next poll starts (kept by the caller: a scheduler, a connector).
+    cursor: str | None
+
+
 class SourceEventProcessor:
     def __init__(
         self, source: AuthenticSource, lifecycle: LifecycleService, audit: AuditLog
@@ -96,6 +114,14 @@ class SourceEventProcessor:
         self._source = source
         self._lifecycle = lifecycle
         self._audit = audit
+
+    def poll(self, after: str | None, *, actor: str = SOURCE_ACTOR) -> PollResult:
+        """Read the source's feed after ``after`` and process every event, in order."""
+        if not isinstance(self._source, EventFeed):
+            raise NotFound("this authentic source publishes no events (process them one by one)")
+        events, cursor = self._source.events(after)
+        outcomes = [o for event in events for o in self.process(event, actor=actor)]
+        return PollResult(len(events), tuple(outcomes), cursor or after)
 
     def process(self, event: SourceEvent, *, actor: str) -> list[EventOutcome]:
         """Apply ``event`` (see the module docstring); the outcome per issuance."""

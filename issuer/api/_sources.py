@@ -45,3 +45,21 @@ def source_event(body: SourceEventBody, services: Services, actor: Operator) -> 
         raise InvalidRequest(str(exc)) from None
     outcomes = services.source_events.process(event, actor=actor)
     return {"issuances": [o.to_json() for o in outcomes]}
+
+
+class PollBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    #: The cursor of the previous poll (``null``: from the start of the source's feed).
+    after: str | None = Field(default=None, max_length=256)
+
+
+@router.post("/source-events/poll", name="source.poll")
+def poll_source_events(body: PollBody, services: Services, actor: Operator) -> dict[str, Any]:
+    """200 with the events read, their outcome per issuance, and the cursor for the next poll."""
+    result = services.source_events.poll(body.after, actor=actor)
+    return {
+        "events": result.events,
+        "issuances": [o.to_json() for o in result.outcomes],
+        "cursor": result.cursor,
+    }

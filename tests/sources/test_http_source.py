@@ -134,3 +134,52 @@ def test_mutual_tls(tmp_path: Path, behaviour: Behaviour) -> None:
         untrusted = adapter(url, attempts=1)  # the system's CAs do not know the test CA
         with pytest.raises(SourceUnavailable, match="ConnectError"):
             untrusted.person("syn-0000005")
+
+
+def test_the_feed_is_polled_and_what_was_built_on_a_withdrawn_status_is_revoked(
+    url: str, behaviour: Behaviour, tmp_path: Path
+) -> None:
+    """``POST /operator/source-events/poll``: the HTTP source's feed through the issuer."""
+    from issuer.api import create_app
+    from issuer.services import IssuerServices
+    from issuer.settings import IssuerSettings
+    from servicekit.local import asgi_client
+    from verifier.signing import LocalSigner, generate_private_key
+    from verifier.status import TokenStatus
+
+    token = "operator-token-for-the-feed-test-0123456789"
+    settings = IssuerSettings(
+        public_base_url="https://issuer.example.test", admin_tokens=[token],
+        database_url=f"sqlite:///{tmp_path / 'issuer.db'}", status_list_size=1024,
+    )  # fmt: skip
+    signer = LocalSigner(generate_private_key("ES256"))
+    source = adapter(url)
+    services = IssuerServices.build(
+        settings, document_signer=signer, status_signer=signer, source=source
+    )
+    subject = next(p for p in SOURCE.people() if p["social_statuses"])
+    code = subject["social_statuses"][0]["code"]
+    entry = services.status.allocate(group_id="wallet")
+    services.lifecycle.record(
+        grant_reference="g-1", credential_type="social-status",
+        credential_ids=[entry.credential_id], subject_id=subject["person_id"],
+        basis=[f"status:{code}"],
+    )  # fmt: skip
+    behaviour.events = [
+        {"subject_id": subject["person_id"], "basis": f"status:{code}", "change": "withdrawn",
+         "effective": "2026-03-01"},
+        {"subject_id": "syn-0000049", "basis": "insurance", "change": "suspended",
+         "effective": "2026-03-01"},
+    ]  # fmt: skip
+    client = asgi_client(create_app(services), "https://issuer.example.test")
+    operator = {"Authorization": f"Bearer {token}"}
+    first = client.post("/operator/source-events/poll", json={}, headers=operator)
+    assert first.status_code == 200, first.text
+    assert first.json()["events"] == 2 and first.json()["cursor"] == "2"
+    assert [o["outcome"] for o in first.json()["issuances"]] == ["changed"]
+    with services.db.session() as session:
+        (stored,) = services.status.entries(session, [entry.credential_id])
+        assert TokenStatus(stored.status) is TokenStatus.INVALID
+    again = client.post("/operator/source-events/poll", json={"after": "2"}, headers=operator)
+    assert again.json() == {"events": 0, "issuances": [], "cursor": "2"}
+    assert client.post("/operator/source-events/poll", json={}).status_code == 401

@@ -186,3 +186,7 @@ def test_an_event_is_checked_and_needs_an_operator(world: World) -> None:
         headers=OPERATOR, timeout=10,
     )  # fmt: skip
     assert nonsense.status_code == 422  # a national number is not a subject id
+    no_feed = httpx.post(
+        f"{world.issuer_url}/operator/source-events/poll", json={}, headers=OPERATOR, timeout=10
+    )
+    assert no_feed.status_code == 404 and no_feed.json()["error"] == "not_found"
