@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/status_list.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/sources.py
 
 bench-decode: $(STAMP)
 	$(BIN)/python bench/decode_rates.py
