@@ -13,7 +13,7 @@ from issuer.oid4vci import ATTESTATION_HEADER, POP_HEADER
 from issuer.settings import OpenId4VciSettings
 from tests.openid4vci._wallet import new_key
 from tests.portal._authorization_client import AuthorizationClient, pkce
-from tests.portal._provider import MARIE, STRANGER
+from tests.portal._provider import MARIE, STRANGER, ZANETA
 from tests.portal._support import PortalWorld, browser, log_in, portal_world
 from tests.portal._wallet import REDIRECT_URI, WalletProvider, new_wallet_provider
 
@@ -210,3 +210,26 @@ def test_the_token_request_checks_pkce_redirect_client_and_dpop_key(
     assert granted.json()["token_type"] == "DPoP" and granted.json()["scope"] == "social-status-1"
     replay = client.token(value, verifier)
     assert error_of(replay) == (400, "invalid_grant")
+
+
+def test_a_citizen_the_source_cannot_back_gets_access_denied(
+    portal: PortalWorld, client: AuthorizationClient
+) -> None:
+    """Zaneta's only status withdrawn at the source: a wallet asking for her social status gets
+    ``error=access_denied`` (with its state and ``iss``), and no code."""
+    import httpx
+
+    from issuer.settings import DEV_ADMIN_TOKEN
+
+    withdrawn = httpx.post(
+        f"{portal.world.issuer_url}/operator/source-events",
+        json={"subject_id": "p-0002", "basis": "status:RIS", "change": "withdrawn",
+              "effective": "2026-01-01"},
+        headers={"Authorization": f"Bearer {DEV_ADMIN_TOKEN}"}, timeout=10,
+    )  # fmt: skip
+    assert withdrawn.status_code == 200
+    request_uri = client.par().json()["request_uri"]
+    answer = client.authorize(request_uri, ZANETA, portal.portal)
+    assert answer == {
+        "error": "access_denied", "state": "wallet-state-1", "iss": portal.world.issuer_url,
+    }  # fmt: skip
