@@ -213,6 +213,8 @@ class OidcProvider:
         )
         try:
             checked.validate(now=int(self._clock()), leeway=LEEWAY_SECONDS)
-        except JoseError as exc:
-            raise LoginFailed(f"the ID token is refused: {exc.error}") from None
+        except JoseError as exc:  # the claim's name, never its value
+            claim = getattr(exc, "claim", None)
+            detail = f"{exc.error} ({claim})" if isinstance(claim, str) else exc.error
+            raise LoginFailed(f"the ID token is refused: {detail}") from None
         return claims
