@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from issuer.login._dev_provider import (
+from issuer.login import (
     CLIENT_ID,
     SAMPLE_USERS,
     ProviderUnavailable,

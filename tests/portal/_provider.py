@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from issuer.login._dev_provider import (
+from issuer.login import (
     CLIENT_ID,
     SAMPLE_USERS,
     ProviderUnavailable,
