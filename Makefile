@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/cli.py
 	$(BIN)/python bench/issuance_http.py
+	$(BIN)/python bench/sources.py
 
 bench-decode: $(STAMP)
 	$(BIN)/python bench/decode_rates.py

@@ -18,10 +18,18 @@ docs/issuer-errors.md lists the codes.
         ├── SigningUnavailable *               503 signing_unavailable
         ├── StatusListFull                     503 status_list_full
         ├── UpstreamError                      502 upstream_error
-        │   └── UpstreamUnavailable            503 upstream_unavailable
+        │   ├── UpstreamUnavailable            503 upstream_unavailable
+        │   │   └── SourceUnavailable          503 source_unavailable
+        │   └── SourceAnswerInvalid            502 source_answer_invalid
         ├── RequestTooLarge                    413 request_too_large
+        ├── LoginFailed                        400 login_failed
+        ├── LoginUnavailable                   503 login_unavailable
+        ├── UnknownCitizen                     403 unknown_citizen
+        ├── SessionRequired                    401 session_required
+        ├── CsrfRefused                        403 csrf_refused
         ├── OAuthError (OpenID4VCI, RFC 6749 §5.2)      400
         │   ├── InvalidGrant                   400 invalid_grant
+        │   ├── InvalidClient                  401 invalid_client     (wallet attestation)
         │   ├── UnsupportedGrantType           400 unsupported_grant_type
         │   ├── InvalidAuthorizationDetails    400 invalid_authorization_details
         │   ├── InvalidDpopProof               400 invalid_dpop_proof
@@ -141,11 +149,61 @@ class UpstreamUnavailable(UpstreamError):
     error = "upstream_unavailable"
 
 
+class SourceUnavailable(UpstreamUnavailable):
+    """An authentic source did not answer in time, after every retry (issuer.sources)."""
+
+    error = "source_unavailable"
+
+
+class SourceAnswerInvalid(UpstreamError):
+    """An authentic source answered something that is not a valid record (another person, an
+    unknown status, impossible dates, a body too large): nothing is issued from it."""
+
+    error = "source_answer_invalid"
+
+
 class RequestTooLarge(IssuerError):
     """The request body is larger than the endpoint accepts."""
 
     status_code = 413
     error = "request_too_large"
+
+
+# -- citizens: login and portal (docs/portal.md) -----------------------------------------------
+class LoginFailed(IssuerError):
+    """The login came back unusable: an unknown, expired or replayed state, another browser, an
+    error from the provider, an ID token that does not verify (the message says which check)."""
+
+    status_code = 400
+    error = "login_failed"
+
+
+class LoginUnavailable(IssuerError):
+    """No login provider is configured, or it cannot be reached."""
+
+    status_code = 503
+    error = "login_unavailable"
+
+
+class UnknownCitizen(IssuerError):
+    """The provider authenticated someone the authentic source has no record of."""
+
+    status_code = 403
+    error = "unknown_citizen"
+
+
+class SessionRequired(IssuerError):
+    """The portal page needs a logged-in citizen (the session is missing, idle or expired)."""
+
+    status_code = 401
+    error = "session_required"
+
+
+class CsrfRefused(IssuerError):
+    """A state-changing portal request without this session's CSRF token (or from elsewhere)."""
+
+    status_code = 403
+    error = "csrf_refused"
 
 
 # -- OpenID4VCI and OAuth 2.0 (docs/openid4vci.md) --------------------------------------------
@@ -174,6 +232,16 @@ class InvalidGrant(OAuthError):
     (OpenID4VCI 1.0 §6.3)."""
 
     error = "invalid_grant"
+
+
+class InvalidClient(OAuthError):
+    """The wallet attestation (OAuth-Client-Attestation and its PoP) is missing, invalid, not
+    from a trusted wallet provider, or not the one of the authorization request (RFC 6749 §5.2;
+    draft-ietf-oauth-attestation-based-client-auth)."""
+
+    status_code = 401
+    error = "invalid_client"
+    headers = MappingProxyType({"WWW-Authenticate": 'Attestation realm="civicred"'})
 
 
 class UnsupportedGrantType(OAuthError):
@@ -307,10 +375,12 @@ __all__ = [
     "AccessTokenRequired",
     "Conflict",
     "CredentialRequestDenied",
+    "CsrfRefused",
     "DocumentError",
     "Forbidden",
     "InsufficientScope",
     "InvalidAuthorizationDetails",
+    "InvalidClient",
     "InvalidCredentialRequest",
     "InvalidDpopProof",
     "InvalidEncryptionParameters",
@@ -324,6 +394,8 @@ __all__ = [
     "IssuanceNotAllowed",
     "IssuanceRefused",
     "IssuerError",
+    "LoginFailed",
+    "LoginUnavailable",
     "NotFound",
     "OAuthError",
     "RequestTooLarge",
@@ -331,10 +403,14 @@ __all__ = [
     "ResourceDpopProofInvalid",
     "ResourceUseDpopNonce",
     "ServiceError",
+    "SessionRequired",
     "SigningUnavailable",
+    "SourceAnswerInvalid",
+    "SourceUnavailable",
     "StatusListFull",
     "StatusTransitionRefused",
     "Unauthorized",
+    "UnknownCitizen",
     "UnknownCredentialConfiguration",
     "UnknownCredentialIdentifier",
     "UnsupportedGrantType",

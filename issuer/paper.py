@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from issuer.catalog._claims import CLAIM_BASES
 from issuer.documents import DocumentService, RenderedDocument, build_payload, printed_type
 from issuer.services import IssuerServices
 from verifier.qr import get_doctype
@@ -69,5 +70,7 @@ class PaperIssuer:
             credential_type=printed.credential_type,
             credential_ids=[allocated.credential_id] if allocated is not None else [],
             jtis=[revocation.jti] if revocation is not None else [],
+            subject_id=person.get("person_id"),
+            basis=CLAIM_BASES[printed.credential_type](person, now.date()),
         )
         return IssuedDocument(rendered, issuance)

@@ -29,6 +29,7 @@ import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from issuer.citizen_demo import citizen_login
 from issuer.lifecycle import ReasonCode
 from issuer.services import IssuerServices
 from issuer.settings import DEV_ADMIN_TOKEN
@@ -36,6 +37,7 @@ from issuer.sources import DevAuthenticSource
 from issuer.status import Change
 from issuer.wallet_client import Wallet, obtain
 from issuer.world import World, publish, running_world
+from servicekit.local import free_port
 from verifier import OfflineVerifier, VerificationReport, VerificationTime, codes
 from verifier.sdjwt import HeldCredential, VerificationPolicy
 from verifier.signing import (
@@ -431,10 +433,20 @@ def run(
     desk_port: int | None = None,
 ) -> int:
     """The main job; ``desk_port`` also serves the verifier desk on the samples (issuer.demo_desk)."""
-    with running_world(workdir, registry_port=registry_port, issuer_port=issuer_port) as world:
+    issuer_port = issuer_port or free_port()
+    with (
+        citizen_login(workdir, issuer_port, start=serve) as citizens,
+        running_world(
+            workdir,
+            registry_port=registry_port,
+            issuer_port=issuer_port,
+            issuer_settings=citizens.settings,
+        ) as world,
+    ):
         # After the certificates were activated, rounded up: iat is in whole seconds.
         now = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
         print(f"registry  {world.registry_url}   issuer  {world.issuer_url}")
+        print("\n".join(citizens.lines))
         generate_samples(world, out, now=now)
         failures = 0
         for sample, report in verify_samples(out, now=now):

@@ -12,21 +12,24 @@ and pushes the lists to the registry. Wallets talk to the service over HTTP.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
+from pydantic import BaseModel, SecretStr
 
 from issuer.issuance import registry_authorizer
 from issuer.keyring import Keyring
 from issuer.registry_client import RegistryClient
 from issuer.services import IssuerServices
-from issuer.settings import ENV_PREFIX, NESTED_DELIMITER, IssuerSettings, OpenId4VciSettings
+from issuer.settings import ENV_PREFIX, IssuerSettings, OpenId4VciSettings
 from servicekit.local import LOCALHOST, free_port, port_in_use, server_process
 from verifier.status import STATUS_LIST_JWT_MEDIA_TYPE
 from verifier.trust import verify_trust_list
@@ -61,9 +64,10 @@ def registry_process(workdir: Path, port: int, *, log: Path) -> Iterator[str]:
 DEMO_OFFER_LIFETIME_SECONDS = 3600
 
 
-def service_environment(settings: IssuerSettings) -> dict[str, str]:
+def service_environment(settings: IssuerSettings, extra: Iterable[str] = ()) -> dict[str, str]:
     """This process's environment without any ``CIVICRED_ISSUER_*`` of its own, plus the
-    settings the issuer service needs to serve what ``settings`` describe."""
+    settings the issuer service needs to serve what ``settings`` describe, and the settings
+    named in ``extra`` (each as JSON, secrets included: the child is ours)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     values = {
@@ -72,28 +76,54 @@ def service_environment(settings: IssuerSettings) -> dict[str, str]:
         "DATABASE_URL": settings.database_url,
         "KEYS_DIR": str(settings.keys_dir.resolve()),
         "REGISTRY_URL": settings.registry_url,
-        f"OID4VCI{NESTED_DELIMITER}OFFER_LIFETIME_SECONDS": str(
-            settings.oid4vci.offer_lifetime_seconds
-        ),
+        **{name.upper(): _as_json(getattr(settings, name)) for name in {"oid4vci", *extra}},
     }
     env.update({f"{ENV_PREFIX}{name}": value for name, value in values.items()})
     return env
 
 
+def _as_json(value: Any) -> str:
+    """A settings value as the JSON pydantic-settings reads from one variable."""
+
+    def plain(item: Any) -> Any:
+        if isinstance(item, BaseModel):
+            return {name: plain(getattr(item, name)) for name in type(item).model_fields}
+        if isinstance(item, SecretStr):
+            return item.get_secret_value()
+        if isinstance(item, Mapping):
+            return {str(k): plain(v) for k, v in item.items()}
+        if isinstance(item, list | tuple | set | frozenset):
+            return [plain(v) for v in item]
+        if isinstance(item, Path):
+            return str(item.resolve())
+        return item
+
+    return json.dumps(plain(value))
+
+
 @contextmanager
-def issuer_process(settings: IssuerSettings, port: int, *, log: Path) -> Iterator[str]:
+def issuer_process(
+    settings: IssuerSettings, port: int, *, log: Path, extra: Iterable[str] = ()
+) -> Iterator[str]:
     """``python -m issuer serve`` (``civicred issuer serve``) as a real subprocess."""
     url = f"http://{LOCALHOST}:{port}"
     command = [sys.executable, "-m", "issuer", "serve", "--host", LOCALHOST, "--port", str(port)]
-    with server_process(command, url=url, env=service_environment(settings), log=log):
+    env = service_environment(settings, extra)
+    with server_process(command, url=url, env=env, log=log):
         yield url
 
 
 @contextmanager
 def running_world(
-    workdir: Path, *, registry_port: int | None = None, issuer_port: int | None = None
+    workdir: Path,
+    *,
+    registry_port: int | None = None,
+    issuer_port: int | None = None,
+    issuer_settings: Mapping[str, Any] | None = None,
 ) -> Iterator[World]:
-    """The registry and the issuer service as subprocesses, with state under ``workdir``."""
+    """The registry and the issuer service as subprocesses, with state under ``workdir``;
+    ``issuer_settings``: more issuer settings (the login provider, the source, OpenID4VCI …),
+    handed to the service through its environment."""
     registry_port = registry_port or free_port()
     issuer_port = issuer_port or free_port()
     for port in (registry_port, issuer_port):
@@ -111,7 +141,10 @@ def running_world(
             keys_dir=workdir / "issuer" / "keys",
             public_base_url=f"http://{LOCALHOST}:{issuer_port}",
             registry_url=registry_url,
-            oid4vci=OpenId4VciSettings(offer_lifetime_seconds=DEMO_OFFER_LIFETIME_SECONDS),
+            **{
+                "oid4vci": OpenId4VciSettings(offer_lifetime_seconds=DEMO_OFFER_LIFETIME_SECONDS),
+                **(issuer_settings or {}),
+            },
         )
         assert settings.registry_admin_token is not None  # the dev default in dev mode
         client = RegistryClient(
@@ -131,7 +164,9 @@ def running_world(
             authorize=registry_authorizer(snapshot, keyring.document),
         )
         try:
-            with issuer_process(settings, issuer_port, log=workdir / "issuer.log") as issuer_url:
+            with issuer_process(
+                settings, issuer_port, log=workdir / "issuer.log", extra=issuer_settings or ()
+            ) as issuer_url:
                 yield World(services, client, registry_url, issuer_url)
         finally:
             services.close()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from issuer.api import _admin, _offers, _oid4vci, _operator, _status
+from issuer.api import _admin, _authorization, _offers, _oid4vci, _operator, _sources, _status
 from issuer.observability import install_operations
+from issuer.portal import create_portal_app
 from issuer.services import IssuerServices
 from servicekit.http import install_error_handling
 
@@ -19,6 +20,9 @@ def create_app(services: IssuerServices) -> FastAPI:
     app.include_router(_admin.router)
     app.include_router(_oid4vci.router)
     app.include_router(_offers.router)
+    app.include_router(_sources.router)
+    app.include_router(_authorization.router)
+    app.mount("/portal", create_portal_app(services))
     install_operations(app, services)  # health, readiness, metrics, access log, shutdown
     # refusals are logged with their code and request id: a wallet's failure can be found
     install_error_handling(app, log_refusals=True)

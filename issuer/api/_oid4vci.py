@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from issuer.api._deps import Services
 from issuer.errors import NotFound, RequestTooLarge
-from issuer.oid4vci import NONCE_HEADER, ResourceRequest
+from issuer.oid4vci import ATTESTATION_HEADER, NONCE_HEADER, POP_HEADER, ResourceRequest
 from issuer.settings import IssuerSettings
 from servicekit.http import cached_response
 
@@ -94,7 +94,11 @@ def credential_offer(handle: str, services: Services) -> Response:
 @router.post("/token")
 def token(body: FormBody, request: Request, services: Services) -> Response:
     answer = services.oid4vci.token(
-        body, content_type=request.headers.get("content-type"), dpop=_dpop(request)
+        body,
+        content_type=request.headers.get("content-type"),
+        dpop=_dpop(request),
+        attestation=request.headers.getlist(ATTESTATION_HEADER),
+        attestation_pop=request.headers.getlist(POP_HEADER),
     )
     return no_store_json(answer.body, dpop_nonce=answer.dpop_nonce)
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from issuer.sources import INSURANCE_BASIS, REDUCED_TARIFF, entitlements_on, status_basis
+
 Claims = dict[str, Any]
 ISSUING_AUTHORITY = {
     "id": "BE:CBSS",
@@ -23,21 +25,29 @@ def _age_on(birth: str, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def social_status_claims(person: Mapping[str, Any], today: date) -> Claims:
-    """The MyBenefits-style attestation: every current status, and the derived, reason-free
-    ``reduced_tariff_eligible`` a venue asks for (DOMAIN §6.2.3)."""
-    current = [
+def current_statuses(person: Mapping[str, Any], today: date) -> list[dict[str, Any]]:
+    """The statuses valid on ``today`` and not suspended by their source."""
+    return [
         dict(s)
         for s in person["social_statuses"]
         if date.fromisoformat(s["valid_from"]) <= today <= date.fromisoformat(s["valid_until"])
+        and not s.get("suspended", False)
     ]
+
+
+def social_status_claims(person: Mapping[str, Any], today: date) -> Claims:
+    """The MyBenefits-style attestation: every current status, and the derived, reason-free
+    ``reduced_tariff_eligible`` a venue asks for (DOMAIN §6.2.3), from the entitlement rules in
+    force today (issuer.sources, ``rules/``)."""
+    current = current_statuses(person, today)
     if not current:
         raise ValueError("the person has no current social status")
+    entitled = {e.code for e in entitlements_on((s["code"] for s in current), today)}
     return {
         "issuing_authority": dict(ISSUING_AUTHORITY),
         "valid_from": min(s["valid_from"] for s in current),
         "valid_until": max(s["valid_until"] for s in current),
-        "reduced_tariff_eligible": True,
+        "reduced_tariff_eligible": REDUCED_TARIFF in entitled,
         "family_name": person["family_name"],
         "given_name": person["given_name"],
         "birth_date": person["birth_date"],
@@ -50,7 +60,11 @@ def social_status_claims(person: Mapping[str, Any], today: date) -> Claims:
 
 def ehic_claims(person: Mapping[str, Any], today: date) -> Claims:
     """EHIC with the DC4EU rulebook claim names (``urn:eudi:ehic:1``)."""
-    insurance = person["health_insurance"]
+    insurance = person.get("health_insurance")
+    if insurance is None:
+        raise ValueError("the person has no health-insurance affiliation")
+    if date.fromisoformat(insurance["coverage_until"]) < today:
+        raise ValueError("the health-insurance coverage has ended")
     institution = f"{insurance['country']}:{insurance['institution_id']}"
     return {
         "personal_administrative_number": person["personal_administrative_number"],
@@ -117,4 +131,21 @@ CLAIM_BUILDERS: dict[str, Callable[[Mapping[str, Any], date], Claims]] = {
     "social-status": social_status_claims,
     "ehic": ehic_claims,
     "ehic-prc": prc_claims,
+}
+
+
+def _status_bases(person: Mapping[str, Any], today: date) -> list[str]:
+    return [status_basis(s["code"]) for s in current_statuses(person, today)]
+
+
+def _insurance_basis(person: Mapping[str, Any], today: date) -> list[str]:
+    return [INSURANCE_BASIS]
+
+
+#: The source facts each credential type is built on (``status:<code>``, ``insurance``): when the
+#: source withdraws or changes one, what was built on it is revoked (issuer.source_events).
+CLAIM_BASES: dict[str, Callable[[Mapping[str, Any], date], list[str]]] = {
+    "social-status": _status_bases,
+    "ehic": _insurance_basis,
+    "ehic-prc": _insurance_basis,
 }

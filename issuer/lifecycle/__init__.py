@@ -3,7 +3,12 @@ the operator's changes to them and their reasons, every operation audited (issue
 Domain logic only: issuer/api/_operator.py is the HTTP face (docs/operator-api.md)."""
 
 from issuer.lifecycle._reasons import MAX_NOTE_LENGTH, ReasonCode, checked_note
-from issuer.lifecycle._service import ISSUER_ACTOR, LifecycleService, new_reference
+from issuer.lifecycle._service import (
+    ISSUER_ACTOR,
+    LifecycleService,
+    new_reference,
+    subject_digest,
+)
 from issuer.lifecycle._targets import (
     CREDENTIAL_ID,
     DOCUMENT_JTI,
@@ -43,5 +48,6 @@ __all__ = [
     "TargetKind",
     "checked_note",
     "new_reference",
+    "subject_digest",
     "target",
 ]

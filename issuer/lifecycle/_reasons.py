@@ -33,6 +33,8 @@ class ReasonCode(StrEnum):
     KEY_COMPROMISE = "key_compromise"
     FRAUD_SUSPECTED = "fraud_suspected"
     INVESTIGATION_CLOSED = "investigation_closed"
+    #: The authentic source put the status under review (a source event, issuer.source_events).
+    STATUS_UNDER_REVIEW = "status_under_review"
     OTHER = "other"
     #: Only the older ``/admin`` routes record it: they take no reason.
     UNSPECIFIED = "unspecified"

@@ -70,6 +70,11 @@ T = TypeVar("T")
 Operation = Callable[[Session], tuple[T, str, dict[str, Any]]]
 
 
+def subject_digest(subject_id: str) -> str:
+    """How an issuance names its subject: SHA-256 (hex) of a label and the source's subject id."""
+    return hashlib.sha256(f"civicred-subject\0{subject_id}".encode()).hexdigest()
+
+
 def new_reference() -> str:
     """``iss_`` + 128 random bits, lowercase base32 without padding (26 characters)."""
     return "iss_" + base64.b32encode(secrets.token_bytes(16)).decode("ascii").rstrip("=").lower()
@@ -99,9 +104,15 @@ class LifecycleService:
         credential_type: str,
         credential_ids: Sequence[str] = (),
         jtis: Sequence[str] = (),
+        subject_id: str | None = None,
+        basis: Sequence[str] = (),
     ) -> str:
         """Add the status entries ``credential_ids`` and the document ``jtis`` to the issuance of
         ``grant_reference`` and ``credential_type`` (made on first use); its reference.
+
+        ``subject_id`` (the source's pseudonymous subject, kept as :func:`subject_digest`) and
+        ``basis`` (the source facts the credential is built on, ``status:<code>`` or
+        ``insurance``) let the portal list it and a source event find it.
 
         Idempotent: recording a member again changes nothing. Raises :class:`InvalidRequest`
         (empty grant, unknown type, nothing to record), :class:`NotFound` (a credential or jti
@@ -118,7 +129,10 @@ class LifecycleService:
         while True:
             try:
                 with self._db.session() as session:
-                    return self._record(session, digest, credential_type, credential_ids, jtis)
+                    reference = self._record(session, digest, credential_type, credential_ids, jtis)
+                    if subject_id is not None:
+                        store.add_subject(session, reference, subject_digest(subject_id), basis)
+                    return reference
             except IntegrityError:
                 # Another replica created the same issuance or member meanwhile: look again.
                 attempts += 1
@@ -363,6 +377,18 @@ class LifecycleService:
         return self._audited(
             actor, "issuances.list", "issuances", operation, context={"filters": filters}
         )
+
+    def of_subject(self, subject_id: str) -> list[Issuance]:
+        """Every issuance recorded for ``subject_id``, newest first (the portal's "what was
+        issued to me"; the citizen reads her own record, which is not audited)."""
+        with self._db.session() as session:
+            return store.views(session, store.subject_rows(session, subject_digest(subject_id)))
+
+    def built_on(self, subject_id: str, basis: str) -> list[Issuance]:
+        """The issuances of ``subject_id`` built on the source fact ``basis``."""
+        with self._db.session() as session:
+            rows = store.subject_rows(session, subject_digest(subject_id), basis=basis)
+            return store.views(session, rows)
 
     def issuance(self, reference: str, *, actor: str) -> Issuance:
         where = target(TargetKind.ISSUANCE, reference)

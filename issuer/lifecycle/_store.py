@@ -18,7 +18,13 @@ from issuer.lifecycle._views import (
     Member,
     MemberKind,
 )
-from issuer.storage import IssuanceMemberRow, IssuanceRow, RevocationEntryRow, StatusEntryRow
+from issuer.storage import (
+    IssuanceBasisRow,
+    IssuanceMemberRow,
+    IssuanceRow,
+    RevocationEntryRow,
+    StatusEntryRow,
+)
 from verifier.status import TokenStatus
 
 #: ``(issuance id, entry)`` pairs of the status members and of the jti members.
@@ -80,6 +86,32 @@ def add_members(
             added[kind] += 1
     session.flush()
     return added
+
+
+def add_subject(session: Session, reference: str, digest: str, basis: Sequence[str]) -> None:
+    """Name the issuance's subject (once: a subject never changes) and add its bases."""
+    row = issuance_row(session, reference)
+    if row.subject_digest is None:
+        row.subject_digest = digest
+    elif row.subject_digest != digest:
+        raise Conflict("the issuance belongs to another subject")
+    known = set(
+        session.scalars(
+            select(IssuanceBasisRow.basis).where(IssuanceBasisRow.issuance_id == row.id)
+        )
+    )
+    for fact in dict.fromkeys(basis):
+        if fact not in known:
+            session.add(IssuanceBasisRow(issuance_id=row.id, basis=fact))
+    session.flush()
+
+
+def subject_rows(session: Session, digest: str, *, basis: str | None = None) -> list[IssuanceRow]:
+    """The subject's issuances, newest first; only those built on ``basis`` when given."""
+    query = select(IssuanceRow).where(IssuanceRow.subject_digest == digest)
+    if basis is not None:
+        query = query.join(IssuanceBasisRow).where(IssuanceBasisRow.basis == basis)
+    return list(session.scalars(query.order_by(IssuanceRow.id.desc())))
 
 
 def member_entries(session: Session, issuance_ids: Sequence[int]) -> MemberEntries:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from issuer.catalog import LANGUAGES, CredentialType
+from issuer.oid4vci._attestation import AUTH_METHOD
 from issuer.oid4vci._configurations import FORMAT, configurations
 from issuer.oid4vci._key_proofs import PROOF_TYPE
 from issuer.oid4vci._offers import PRE_AUTHORIZED_GRANT
@@ -71,16 +72,36 @@ def _configuration(
 
 
 def authorization_server_metadata(
-    settings: IssuerSettings, *, dpop_policy: AlgorithmPolicy
+    settings: IssuerSettings, *, dpop_policy: AlgorithmPolicy, authorization_code: bool = False
 ) -> dict[str, Any]:
-    """RFC 8414 §2 for the pre-authorized code grant only (OpenID4VCI 1.0 §12.3 allows omitting
-    ``response_types_supported`` then)."""
-    return {
+    """RFC 8414 §2 for the pre-authorized code grant (OpenID4VCI 1.0 §12.3 allows omitting
+    ``response_types_supported`` then) and, with ``authorization_code``, for the HAIP
+    authorization-code flow: PAR required (RFC 9126 §5), PKCE S256 (RFC 7636), ``iss`` in the
+    response (RFC 9207 §3), wallet attestations (``attest_jwt_client_auth``), DPoP, scopes per
+    credential configuration."""
+    algorithms = sorted(dpop_policy.allowed)
+    metadata: dict[str, Any] = {
         "issuer": settings.credential_issuer,
         "token_endpoint": settings.endpoint("token"),
         "grant_types_supported": [PRE_AUTHORIZED_GRANT],
         "token_endpoint_auth_methods_supported": ["none"],
         "pre-authorized_grant_anonymous_access_supported": True,
-        "dpop_signing_alg_values_supported": sorted(dpop_policy.allowed),
+        "dpop_signing_alg_values_supported": algorithms,
         "authorization_details_types_supported": ["openid_credential"],
     }
+    if authorization_code:
+        metadata |= {
+            "authorization_endpoint": settings.endpoint("portal/authorize"),
+            "pushed_authorization_request_endpoint": settings.endpoint("par"),
+            "require_pushed_authorization_requests": True,
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code", PRE_AUTHORIZED_GRANT],
+            "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": True,
+            "token_endpoint_auth_methods_supported": [AUTH_METHOD, "none"],
+            "client_attestation_signing_alg_values_supported": algorithms,
+            "client_attestation_pop_signing_alg_values_supported": algorithms,
+            "scopes_supported": sorted(configurations()),
+        }
+    return metadata

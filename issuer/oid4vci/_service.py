@@ -26,6 +26,8 @@ from issuer.errors import (
 )
 from issuer.issuance import CredentialIssuer
 from issuer.observability import metrics
+from issuer.oid4vci._attestation import WalletAttestations
+from issuer.oid4vci._authorizations import AUTHORIZATION_CODE_GRANT, Authorizations
 from issuer.oid4vci._configurations import configurations
 from issuer.oid4vci._credential_endpoint import CredentialEndpoint
 from issuer.oid4vci._dpop import DpopGuard
@@ -88,6 +90,14 @@ class OpenId4VciService:
             DpopNonces(db, config, clock), DpopReplay(db, clock), config, PROOF_ALGORITHMS, clock
         )
         self.tokens = AccessTokens(db, config, clock)
+        self.attestations = WalletAttestations(
+            config,
+            audience=settings.credential_issuer,
+            policy=PROOF_ALGORITHMS,
+            replay=DpopReplay(db, clock),
+            clock=clock,
+        )
+        self.authorizations = Authorizations(db, settings, source, clock)
         self.resources = ResourceGuard(self.tokens, self.dpop)
         self.responses = CredentialResponses(db, clock)
         self.credential_endpoint = CredentialEndpoint(
@@ -108,7 +118,16 @@ class OpenId4VciService:
         )
 
     def authorization_server_metadata(self) -> dict[str, Any]:
-        return authorization_server_metadata(self._settings, dpop_policy=PROOF_ALGORITHMS)
+        return authorization_server_metadata(
+            self._settings,
+            dpop_policy=PROOF_ALGORITHMS,
+            authorization_code=self.authorization_code_enabled,
+        )
+
+    @property
+    def authorization_code_enabled(self) -> bool:
+        """Wallet-initiated issuance needs a login provider and a trusted wallet provider."""
+        return self._settings.login.issuer_url is not None and self.attestations.configured
 
     # -- offers (§4) -------------------------------------------------------------------------
     def create_offer(
@@ -143,20 +162,37 @@ class OpenId4VciService:
         return self.offers.document(handle)
 
     # -- token endpoint (§6, RFC 9449 §5) ----------------------------------------------------
-    def token(self, body: bytes, *, content_type: str | None, dpop: Sequence[str]) -> Answer:
+    def token(
+        self,
+        body: bytes,
+        *,
+        content_type: str | None,
+        dpop: Sequence[str],
+        attestation: Sequence[str] = (),
+        attestation_pop: Sequence[str] = (),
+    ) -> Answer:
         try:
-            return self._token(body, content_type, dpop)
+            return self._token(body, content_type, dpop, attestation, attestation_pop)
         except OAuthError as exc:
             metrics.token_error(exc.error)
             raise
 
-    def _token(self, body: bytes, content_type: str | None, dpop: Sequence[str]) -> Answer:
+    def _token(
+        self,
+        body: bytes,
+        content_type: str | None,
+        dpop: Sequence[str],
+        attestation: Sequence[str],
+        attestation_pop: Sequence[str],
+    ) -> Answer:
         form = parse_form(body, content_type)
         grant_type = form.get("grant_type")
         if not grant_type:
             raise OAuthError("grant_type is required")
+        if grant_type == AUTHORIZATION_CODE_GRANT and self.authorization_code_enabled:
+            return self._authorization_code_token(form, dpop, attestation, attestation_pop)
         if grant_type != PRE_AUTHORIZED_GRANT:
-            raise UnsupportedGrantType(f"only {PRE_AUTHORIZED_GRANT} is supported")
+            raise UnsupportedGrantType(f"{grant_type[:64]} is not supported here")
         code = form.get("pre-authorized_code")
         if not code:
             raise OAuthError("pre-authorized_code is required (§6.1)")
@@ -190,6 +226,90 @@ class OpenId4VciService:
                 }
                 for cid in ids
             ]
+        return Answer(answer, self.dpop.current_nonce())
+
+    # -- the authorization-code flow (§5, §6.1; RFC 9126, RFC 7636, RFC 9207) -------------------
+    def push_authorization_request(
+        self,
+        body: bytes,
+        *,
+        content_type: str | None,
+        dpop: Sequence[str],
+        attestation: Sequence[str],
+        attestation_pop: Sequence[str],
+    ) -> Answer:
+        """PAR (RFC 9126 §2): the wallet attestation authenticates the client; a DPoP proof, if
+        sent, binds the code to its key (RFC 9449 §10.1)."""
+        if not self.authorization_code_enabled:
+            raise NotFound("this issuer takes no authorization requests")
+        form = parse_form(body, content_type)
+        jkt = None
+        if dpop:  # first: a nonce challenge spends no attestation PoP
+            proof = self.dpop.verify(
+                dpop,
+                method="POST",
+                url=self._settings.endpoint("par"),
+                access_token=None,
+                invalid=InvalidDpopProof,
+            )
+            self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+            jkt = proof.jkt
+        client = self.attestations.verify(
+            attestation, attestation_pop, client_id=form.get("client_id")
+        )
+        wanted = _authorization_details(form.get("authorization_details"), self._settings)
+        if wanted is not None and not set(wanted) <= set(configurations()):
+            raise InvalidAuthorizationDetails(
+                "authorization_details names an unknown configuration"
+            )
+        pushed = self.authorizations.push(form, client, dpop_jkt=jkt, wanted=wanted)
+        return Answer(
+            {"request_uri": pushed.request_uri, "expires_in": pushed.expires_in},
+            self.dpop.current_nonce(),
+        )
+
+    def _authorization_code_token(
+        self,
+        form: dict[str, str],
+        dpop: Sequence[str],
+        attestation: Sequence[str],
+        attestation_pop: Sequence[str],
+    ) -> Answer:
+        # DPoP first: a nonce challenge spends neither the attestation PoP nor the code
+        proof = self.dpop.verify(
+            dpop,
+            method="POST",
+            url=self._settings.endpoint("token"),
+            access_token=None,
+            invalid=InvalidDpopProof,
+        )
+        self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        client = self.attestations.verify(
+            attestation, attestation_pop, client_id=form.get("client_id")
+        )
+        grant = self.authorizations.redeem(form, client, dpop_jkt=proof.jkt)
+        issued = self.tokens.issue(
+            grant.reference,
+            jkt=proof.jkt,
+            configuration_ids=grant.configuration_ids,
+            by_identifier=grant.by_identifier,
+        )
+        answer: dict[str, Any] = {
+            "access_token": issued.access_token,
+            "token_type": "DPoP",
+            "expires_in": issued.expires_in,
+        }
+        if grant.by_identifier:
+            answer["authorization_details"] = [
+                {
+                    "type": "openid_credential",
+                    "credential_configuration_id": cid,
+                    "credential_identifiers": [cid],
+                }
+                for cid in grant.configuration_ids
+            ]
+        else:
+            answer["scope"] = " ".join(grant.configuration_ids)
         return Answer(answer, self.dpop.current_nonce())
 
     # -- nonce endpoint (§7) -----------------------------------------------------------------

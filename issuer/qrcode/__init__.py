@@ -1,4 +1,5 @@
-"""A small QR Code Model 2 encoder: one alphanumeric-mode segment, ISO/IEC 18004:2015.
+"""A small QR Code Model 2 encoder: one alphanumeric-mode (or byte-mode) segment, ISO/IEC
+18004:2015.
 
 Our QR texts are Base45 (RFC 9285), exactly the QR alphanumeric character set, so this is all
 the documents need: the smallest version at the requested error correction level and the mask
@@ -15,6 +16,6 @@ where segno departs from the standard).
 from __future__ import annotations
 
 from issuer.qrcode._bits import ALPHANUMERIC_CHARS, DataOverflow
-from issuer.qrcode._encoder import QrCode, encode_alphanumeric
+from issuer.qrcode._encoder import QrCode, encode_alphanumeric, encode_bytes
 
-__all__ = ["ALPHANUMERIC_CHARS", "DataOverflow", "QrCode", "encode_alphanumeric"]
+__all__ = ["ALPHANUMERIC_CHARS", "DataOverflow", "QrCode", "encode_alphanumeric", "encode_bytes"]

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from issuer.qrcode._bits import (
     DataOverflow,
     alphanumeric_values,
+    byte_codewords_of,
+    byte_fits,
     data_codewords_of,
     fits,
+    smallest_byte_version,
     smallest_version,
 )
 from issuer.qrcode._mask import best_mask, masked, place, plane, rows_of
@@ -63,7 +66,28 @@ def encode_alphanumeric(
             )
     if mask is not None and mask not in range(8):
         raise ValueError(f"mask must be 0..7, not {mask}")
-    message = final_message(data_codewords_of(values, version, ecc), version, ecc)
+    return _symbol(data_codewords_of(values, version, ecc), version, ecc, mask)
+
+
+def encode_bytes(
+    data: bytes, ecc: str = "M", *, version: int | None = None, mask: int | None = None
+) -> QrCode:
+    """The QR symbol of ``data`` in one byte-mode segment (§7.4.6): for UTF-8 text such as URLs.
+    Same options and errors as :func:`encode_alphanumeric`."""
+    check_ecc(ecc)
+    if version is None:
+        version = smallest_byte_version(len(data), ecc)
+    else:
+        check_version(version)
+        if not byte_fits(len(data), version, ecc):
+            raise DataOverflow(f"{len(data)} bytes exceed version {version}-{ecc}")
+    if mask is not None and mask not in range(8):
+        raise ValueError(f"mask must be 0..7, not {mask}")
+    return _symbol(byte_codewords_of(data, version, ecc), version, ecc, mask)
+
+
+def _symbol(codewords: bytes, version: int, ecc: str, mask: int | None) -> QrCode:
+    message = final_message(codewords, version, ecc)
     geometry = plane(version)
     data = place(message, geometry)
     if mask is None:

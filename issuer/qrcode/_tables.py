@@ -125,5 +125,10 @@ def char_count_bits(version: int) -> int:
     return 9 if version <= 9 else 11 if version <= 26 else 13
 
 
+def byte_count_bits(version: int) -> int:
+    """Length of the byte-mode character count indicator (Table 3)."""
+    return 8 if version <= 9 else 16
+
+
 def alignment_centres(version: int) -> tuple[int, ...]:
     return _ALIGNMENT_CENTRES[version - 1]

@@ -1,22 +1,20 @@
 """A development authentic source: fictional citizens from a JSON file.
 
 Production adapters (the CBSS social-status buffer, a health-insurance fund's register) implement
-the same :class:`AuthenticSource` protocol.
+the same :class:`~issuer.sources.AuthenticSource` protocol (issuer.sources._http).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any
 
-
-class AuthenticSource(Protocol):
-    def person(self, person_id: str) -> dict[str, Any]: ...
-
-    def people(self) -> Iterator[dict[str, Any]]: ...
+from issuer.sources._amendments import Amendments
+from issuer.sources._events import SourceEvent
 
 
 class DevAuthenticSource:
@@ -24,15 +22,25 @@ class DevAuthenticSource:
 
     def __init__(self) -> None:
         self._people = {p["person_id"]: p for p in _dev_citizens()}
+        self.amendments = Amendments()
 
     def person(self, person_id: str) -> dict[str, Any]:
         try:
-            return self._people[person_id]
+            return self.amendments.applied(self._people[person_id])
         except KeyError:
-            raise KeyError(f"unknown person {person_id!r}") from None
+            raise KeyError("unknown person") from None
+
+    def subject_for(self, national_number: str) -> str | None:
+        for person in self._people.values():
+            if hmac.compare_digest(person["personal_administrative_number"], national_number):
+                return str(person["person_id"])
+        return None
+
+    def amend(self, event: SourceEvent) -> None:
+        self.amendments.record(event)
 
     def people(self) -> Iterator[dict[str, Any]]:
-        return iter(self._people.values())
+        return (self.amendments.applied(p) for p in self._people.values())
 
 
 @cache

@@ -1,10 +1,12 @@
 """Issuer storage: SQLAlchemy 2 models, sessions, Alembic migrations (over servicekit.storage)."""
 
+from issuer.storage._citizens import LoginAttemptRow, PortalSessionRow
 from issuer.storage._db import MIGRATIONS, Database
 from issuer.storage._models import (
     AuditEntryRow,
     AuditHeadRow,
     Base,
+    IssuanceBasisRow,
     IssuanceMemberRow,
     IssuanceRow,
     RevocationEntryRow,
@@ -14,6 +16,7 @@ from issuer.storage._models import (
 )
 from issuer.storage._oid4vci import (
     AccessTokenRow,
+    AuthorizationRow,
     CNonceRow,
     CredentialResponseRow,
     DpopJtiRow,
@@ -26,15 +29,19 @@ __all__ = [
     "AccessTokenRow",
     "AuditEntryRow",
     "AuditHeadRow",
+    "AuthorizationRow",
     "Base",
     "CNonceRow",
     "CredentialResponseRow",
     "Database",
     "DpopJtiRow",
     "DpopNonceRow",
+    "IssuanceBasisRow",
     "IssuanceMemberRow",
     "IssuanceRow",
+    "LoginAttemptRow",
     "OfferRow",
+    "PortalSessionRow",
     "RevocationEntryRow",
     "RevocationListRow",
     "StatusEntryRow",

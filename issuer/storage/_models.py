@@ -139,6 +139,21 @@ class IssuanceRow(Base):
     credential_type: Mapped[str] = mapped_column(String(64), index=True)
     #: Day precision is all the operator API needs.
     created_on: Mapped[date] = mapped_column(Date, index=True)
+    #: The subject as a labelled SHA-256 of the source's pseudonymous subject id (what the
+    #: portal lists and source events find); ``NULL`` for issuances recorded without one.
+    subject_digest: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+
+
+class IssuanceBasisRow(Base):
+    """A source fact an issuance is built on (``status:<code>``, ``insurance``): a source event
+    on that fact of that subject revokes or suspends the issuance (issuer.source_events)."""
+
+    __tablename__ = "issuance_bases"
+    __table_args__ = (UniqueConstraint("issuance_id", "basis", name="uq_issuance_basis"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issuance_id: Mapped[int] = mapped_column(ForeignKey("issuances.id"), index=True)
+    basis: Mapped[str] = mapped_column(String(32), index=True)
 
 
 class IssuanceMemberRow(Base):

@@ -108,3 +108,32 @@ class CredentialResponseRow(Base):
     #: ``credential_accepted`` / ``credential_failure`` / ``credential_deleted`` (§11.1), latest.
     event: Mapped[str | None] = mapped_column(String(32), nullable=True)
     event_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class AuthorizationRow(Base):
+    """A wallet's authorization request (OpenID4VCI 1.0 §5, pushed: RFC 9126) and, once the
+    citizen logged in, its authorization code. ``id`` is the grant reference: an
+    :class:`OfferRow` with the same id is made for the grant when the code is issued, so access
+    tokens, credential responses and issuances treat both grants alike."""
+
+    __tablename__ = "oid4vci_authorizations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_uri_digest: Mapped[str] = mapped_column(DIGEST, unique=True)
+    client_id: Mapped[str] = mapped_column(String(256))
+    #: RFC 7638 thumbprint of the client instance key (the wallet attestation's ``cnf.jwk``).
+    client_jkt: Mapped[str] = mapped_column(String(64))
+    redirect_uri: Mapped[str] = mapped_column(String(1024))
+    state: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    code_challenge: Mapped[str] = mapped_column(String(128))
+    configuration_ids: Mapped[list[str]] = mapped_column(JSON)
+    #: Asked with ``authorization_details``: the token names credential identifiers (§6.2).
+    by_identifier: Mapped[bool] = mapped_column(default=False)
+    #: The DPoP key the code is bound to (RFC 9449 §10: a DPoP proof at PAR, or ``dpop_jkt``).
+    dpop_jkt: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    request_expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    request_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    subject_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    code_digest: Mapped[str | None] = mapped_column(DIGEST, unique=True, nullable=True)
+    code_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    code_redeemed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -10,6 +10,7 @@ from servicekit.http._handlers import (
     describe_validation_errors,
     install_error_handling,
 )
+from servicekit.http._language import negotiate_language
 from servicekit.http._request_id import (
     REQUEST_ID_HEADER,
     RequestIdMiddleware,
@@ -33,6 +34,7 @@ __all__ = [
     "error_response",
     "etag_matches",
     "install_error_handling",
+    "negotiate_language",
     "route_template",
     "strong_etag",
 ]

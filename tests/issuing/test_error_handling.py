@@ -48,7 +48,7 @@ def assert_error(response: httpx.Response, status: int, error: str) -> dict[str,
 
 
 def test_the_tree_is_complete_and_each_answer_is_unique() -> None:
-    assert len(ERROR_CLASSES) == 39
+    assert len(ERROR_CLASSES) == 47
     bases = (errors.IssuerError, errors.ServiceError, errors.OAuthError, errors.ResourceAccessError)
     # OAuth codes recur by design (invalid_request at the token endpoint and at a resource,
     # invalid_dpop_proof as 400 and as a 401 challenge), but no two classes answer alike.

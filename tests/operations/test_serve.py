@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from issuer.storage import Database
+
 from ._support import issuer_command, issuer_env, provision_keys, running_issuer
 
 CLOSED_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:{port}/test?connect_timeout=2"
@@ -26,8 +28,6 @@ def closed_port() -> int:
 
 def test_ready_once_the_migration_job_ran(tmp_path: Path) -> None:
     import subprocess
-
-    from issuer.storage import Database
 
     provision_keys(tmp_path / "keys")
     env = issuer_env(tmp_path)

@@ -35,7 +35,7 @@ def _heads(database: Database, table: str) -> list[str]:
     [
         (
             ISSUER,
-            "0004",
+            "0007",
             {
                 "status_lists",
                 "status_entries",
@@ -76,7 +76,7 @@ def test_an_existing_issuer_database_at_an_older_revision_still_migrates(
     assert "revocation_lists" not in inspect(database.engine).get_table_names()
     database.migrate()
     assert "revocation_lists" in inspect(database.engine).get_table_names()
-    assert _heads(database, "alembic_version") == ["0004"]
+    assert _heads(database, "alembic_version") == ["0007"]
     database.dispose()
 
 

@@ -226,6 +226,9 @@ CREDENTIAL_ALGORITHMS = AlgorithmPolicy.of(
 )
 #: eEHIC/ePRC QR tokens: the spec allows ES256 and RS256 (EHIC PDF QR PoC v0.5 §2.3.1).
 EESSI_QR_ALGORITHMS = AlgorithmPolicy.of(["ES256", "ES384", "RS256", "PS256"])
+#: ID tokens of the citizens' OpenID Connect provider (national eIDs sign with RS256 or PS256;
+#: RS256 is what OpenID Connect Core 1.0 §15.1 makes mandatory for providers).
+ID_TOKEN_ALGORITHMS = AlgorithmPolicy.of(["ES256", "ES384", "PS256", "RS256"])
 
 
 #: The algorithm an issuer signs with, per key type (EdDSA rather than Ed25519: what wallets know).
