@@ -1,7 +1,8 @@
 """The portal in a real browser (Debian's Chromium driven by Playwright): a citizen logs in at the
 npm OIDC provider, sees her statuses, switches language, gets an offer whose QR code is decoded
 from a screenshot and redeemed by a wallet, downloads a PDF that verifies offline, and revokes a
-credential. Screenshots go to docs/screenshots/portal-*.png.
+credential. Screenshots go to docs/screenshots/portal-*.png with
+CIVICRED_UPDATE_SCREENSHOTS=1.
 
 Skips without /usr/bin/chromium or Playwright, unless ``CIVICRED_REQUIRE_BROWSER=1`` (CI).
 """
@@ -19,6 +20,7 @@ import pytest
 from cryptography import x509
 
 from issuer.world import publish
+from tests.conftest import screenshot_path
 from verifier import OfflineVerifier, Outcome, VerificationTime
 from verifier.inputs import detect_input
 
@@ -29,7 +31,6 @@ from .test_portal import redeem
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _unavailable(reason: str) -> None:
@@ -90,8 +91,7 @@ def page(portal: PortalWorld, browser: Any) -> Iterator[Any]:
 
 
 def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.screenshot(path=str(screenshot_path(name)), full_page=True)
 
 
 def test_a_citizen_logs_in_and_sees_her_statuses(portal: PortalWorld, browser: Any) -> None:
