@@ -9,7 +9,7 @@ baseline measured here, on this machine, in the same run:
    -c "import verifier.cli._verify"``, what a QR-text verification loads before it runs), and
    what those imports cost without the X.509 stack (``cryptography.x509`` replaced by an empty
    stand-in before they run: the best case of any design that keeps X.509 out of a QR-text run,
-   e.g. a cache of verified trust) next to cryptography's primitives alone (the signature floor);
+   e.g. a cache of verified trust) next to the cryptography primitives the crypto policy imports;
 2. per-input time of ``civicred verify`` over N inputs in one process vs N separate processes.
 
 Time is the CPU time (user + system) of the child process, best of ``--rounds``, as in the other
