@@ -6,7 +6,10 @@ baseline measured here, on this machine, in the same run:
 1. one whole-process ``civicred verify <QR text> --bundle … --root …`` vs ``python -c pass``
    (goal: ≤ 3×), with where the time goes: ``python -c "import cryptography.x509"`` (the floor of
    any X.509 verification in Python: the trust chain needs it) and the imports alone (``python
-   -c "import verifier.cli._verify"``, what a QR-text verification loads before it runs);
+   -c "import verifier.cli._verify"``, what a QR-text verification loads before it runs), and
+   what those imports cost without the X.509 stack (``cryptography.x509`` replaced by an empty
+   stand-in before they run: the best case of any design that keeps X.509 out of a QR-text run,
+   e.g. a cache of verified trust) next to the cryptography primitives the crypto policy imports;
 2. per-input time of ``civicred verify`` over N inputs in one process vs N separate processes.
 
 Time is the CPU time (user + system) of the child process, best of ``--rounds``, as in the other
@@ -34,6 +37,33 @@ SAMPLES = ROOT / "sample_credentials"
 #: The samples' generated_at: their bundle is fresh then, so the QR text verifies as valid.
 NOW = json.loads((SAMPLES / "manifest.json").read_text())["generated_at"]
 QR_FILES = sorted(SAMPLES.glob("*.qr.txt"))
+#: Stands in for the X.509 stack: every name of ``cryptography.x509`` (and its submodules) is an
+#: inert object, so the verifier's modules import without it. Measures imports only: nothing
+#: verifies with it.
+_WITHOUT_X509 = """
+import sys, types
+import cryptography
+class _Inert:
+    def __init__(self, *args, **kwargs): pass
+    def __call__(self, *args, **kwargs): return _Inert()
+    def __getattr__(self, name): return _Inert()
+    def __or__(self, other): return self
+    __ror__ = __or__
+    def __mro_entries__(self, bases): return (object,)
+for name in ("cryptography.x509", "cryptography.x509.oid", "cryptography.x509.verification"):
+    module = types.ModuleType(name)
+    module.__getattr__ = lambda attribute: _Inert()
+    module.__path__ = []
+    sys.modules[name] = module
+cryptography.x509 = sys.modules["cryptography.x509"]
+import verifier.cli._verify
+assert "__file__" not in vars(sys.modules["cryptography.x509"])  # the real one never loaded
+"""
+_PRIMITIVES = "import " + ", ".join(
+    f"cryptography.hazmat.primitives.{name}"
+    for name in ("asymmetric.ec", "asymmetric.rsa", "asymmetric.ed25519", "asymmetric.mldsa",
+                 "asymmetric.padding", "serialization", "ciphers.aead", "kdf.concatkdf", "hashes")
+)  # fmt: skip
 
 
 def _environment(cache: Path) -> dict[str, str]:
@@ -114,6 +144,8 @@ def main() -> None:
                 "python -c pass": [*python, "pass"],
                 "import cryptography.x509": [*python, "import cryptography.x509"],
                 "imports of a QR verify": [*python, "import verifier.cli._verify"],
+                "… without X.509": [*python, _WITHOUT_X509],
+                "primitives, no X.509": [*python, _PRIMITIVES],
                 "civicred verify": [*verify, text],
             },
             env,
