@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from issuer.audit._chain import (
@@ -52,11 +52,13 @@ class AuditLog:
         """The next entry, in ``session``'s transaction (call it last; see the module doc)."""
         body = dict(detail or {})
         text = canonical_json(body)  # refuses what the chain cannot hash canonically
-        head = session.execute(
-            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-        ).scalar_one()
+        head_seq, head_hash = session.execute(
+            select(AuditHeadRow.seq, AuditHeadRow.hash)
+            .where(AuditHeadRow.id == 1)
+            .with_for_update()
+        ).one()
         at = self._clock()  # read under the lock: times follow seq within one host's clock
-        seq = head.seq + 1
+        seq = head_seq + 1
         digest = entry_hash(
             seq=seq,
             at=at,
@@ -64,23 +66,24 @@ class AuditLog:
             action=action,
             target=target,
             detail=body,
-            prev_hash=head.hash,
+            prev_hash=head_hash,
         )
-        session.add(
-            AuditEntryRow(
+        session.execute(
+            insert(AuditEntryRow).values(
                 seq=seq,
                 at=at,
                 actor=actor,
                 action=action,
                 target=target,
                 detail=text,
-                prev_hash=head.hash,
+                prev_hash=head_hash,
                 hash=digest,
             )
         )
-        entry = AuditEntry(seq, at, actor, action, target, body, head.hash, digest)
-        head.seq, head.hash = seq, digest
-        session.flush()
+        session.execute(
+            update(AuditHeadRow).where(AuditHeadRow.id == 1).values(seq=seq, hash=digest)
+        )
+        entry = AuditEntry(seq, at, actor, action, target, body, head_hash, digest)
         return entry
 
     def record(

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,7 @@ from issuer.storage import (
     IssuanceRow,
     RevocationEntryRow,
     StatusEntryRow,
+    insert_if_absent,
 )
 from verifier.status import TokenStatus
 
@@ -124,6 +125,56 @@ class LifecycleService:
                 attempts += 1
                 if attempts == _RECORD_ATTEMPTS:
                     raise
+
+    def record_issued(
+        self,
+        session: Session,
+        *,
+        grant_reference: str,
+        credential_type: str,
+        credential_ids: Sequence[str],
+    ) -> str:
+        """:meth:`record` for status entries allocated in ``session`` (an OpenID4VCI credential
+        response, :class:`issuer.oid4vci.IssuanceRecorder`), in the caller's transaction: they
+        are new, so they are in no issuance yet (the foreign key still refuses an unknown one),
+        and a replica creating the same issuance meanwhile is waited for, not retried."""
+        if credential_type not in credential_types():
+            raise InvalidRequest("unknown credential type (use a catalog id)")
+        digest = hashlib.sha256(grant_reference.encode("utf-8")).hexdigest()
+        created = insert_if_absent(
+            session,
+            IssuanceRow,
+            reference=new_reference(),
+            grant_digest=digest,
+            credential_type=credential_type,
+            created_on=self._clock().astimezone(UTC).date(),
+        )
+        issuance_id, reference = session.execute(
+            select(IssuanceRow.id, IssuanceRow.reference).where(
+                IssuanceRow.grant_digest == digest, IssuanceRow.credential_type == credential_type
+            )
+        ).one()
+        session.execute(
+            insert(IssuanceMemberRow),
+            [
+                {"issuance_id": issuance_id, "kind": MemberKind.STATUS.value, "credential_id": c}
+                for c in credential_ids
+            ],
+        )
+        self._audit.append(
+            session,
+            actor=ISSUER_ACTOR,
+            action="issuance.record",
+            target=f"{TargetKind.ISSUANCE}:{reference}",
+            detail={
+                "outcome": "ok",
+                "credential_type": credential_type,
+                "created": created,
+                "added_status": len(credential_ids),
+                "added_jti": 0,
+            },
+        )
+        return str(reference)
 
     def _record(
         self,

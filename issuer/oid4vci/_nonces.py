@@ -19,11 +19,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from issuer.oid4vci._secrets import digest, new_secret
 from issuer.settings import OpenId4VciSettings
-from issuer.storage import CNonceRow, Database, DpopJtiRow, DpopNonceRow
+from issuer.storage import CNonceRow, Database, DpopJtiRow, DpopNonceRow, insert_if_absent
 
 Clock = Callable[[], datetime]
 SWEEP_INTERVAL = timedelta(seconds=60)
@@ -63,16 +63,15 @@ class CNonces:
             )
         return value
 
-    def consume(self, value: str) -> bool:
-        """True exactly once for an issued, unexpired ``value``."""
-        with self._db.session() as session:
-            result = session.execute(
-                delete(CNonceRow).where(
-                    CNonceRow.digest == digest("c_nonce", value),
-                    CNonceRow.expires_at > self._clock(),
-                )
+    def consume(self, session: Session, value: str) -> bool:
+        """True exactly once for an issued, unexpired ``value`` (in the caller's transaction)."""
+        result = session.execute(
+            delete(CNonceRow).where(
+                CNonceRow.digest == digest("c_nonce", value),
+                CNonceRow.expires_at > self._clock(),
             )
-            return result.rowcount == 1  # type: ignore[attr-defined]
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 class DpopNonces:
@@ -111,42 +110,32 @@ class DpopNonces:
         self._known = (value, expires_at)
         return value
 
-    def accepts(self, value: object) -> bool:
+    def accepts(self, session: Session, value: object) -> bool:
         if not isinstance(value, str):
             return False
         now, known = self._clock(), self._known
         if known is not None and known[0] == value:
             return known[1] > now
-        with self._db.session() as session:
-            return (
-                session.scalars(
-                    select(DpopNonceRow.value).where(
-                        DpopNonceRow.value == value, DpopNonceRow.expires_at > now
-                    )
-                ).first()
-                is not None
-            )
+        return (
+            session.scalars(
+                select(DpopNonceRow.value).where(
+                    DpopNonceRow.value == value, DpopNonceRow.expires_at > now
+                )
+            ).first()
+            is not None
+        )
 
 
 class DpopReplay:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._sweep = Sweep(clock)
 
-    def first_use(self, jkt: str, jti: str, *, remember_until: datetime) -> bool:
-        """True the first time ``jti`` comes with the key ``jkt``; False for a replay."""
-        try:
-            with self._db.session() as session:
-                if self._sweep.due():
-                    session.execute(
-                        delete(DpopJtiRow).where(DpopJtiRow.expires_at <= self._clock())
-                    )
-                session.execute(
-                    insert(DpopJtiRow).values(
-                        digest=digest("dpop_jti", jkt, jti), expires_at=remember_until
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+    def first_use(self, session: Session, jkt: str, jti: str, *, remember_until: datetime) -> bool:
+        """True the first time ``jti`` comes with the key ``jkt``; False for a replay (in the
+        caller's transaction: on PostgreSQL a concurrent first use waits for that one's end)."""
+        if self._sweep.due():
+            session.execute(delete(DpopJtiRow).where(DpopJtiRow.expires_at <= self._clock()))
+        return insert_if_absent(
+            session, DpopJtiRow, digest=digest("dpop_jti", jkt, jti), expires_at=remember_until
+        )

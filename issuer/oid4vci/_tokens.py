@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from issuer.oid4vci._nonces import Sweep
 from issuer.oid4vci._secrets import digest, new_secret
@@ -69,24 +70,23 @@ class AccessTokens:
             )
         return IssuedToken(token, self._lifetime)
 
-    def find(self, token: str) -> TokenGrant | None:
-        """The grant of an unexpired ``token``, or ``None``."""
-        with self._db.session() as session:
-            found = session.execute(
-                select(AccessTokenRow, OfferRow.subject_id)
-                .join(OfferRow, OfferRow.id == AccessTokenRow.grant_reference)
-                .where(
-                    AccessTokenRow.digest == digest("access_token", token),
-                    AccessTokenRow.expires_at > self._clock(),
-                )
-            ).first()
+    def find(self, session: Session, token: str) -> TokenGrant | None:
+        """The grant of an unexpired ``token``, or ``None`` (in the caller's transaction)."""
+        found = session.execute(
+            select(
+                AccessTokenRow.grant_reference,
+                OfferRow.subject_id,
+                AccessTokenRow.configuration_ids,
+                AccessTokenRow.by_identifier,
+                AccessTokenRow.jkt,
+            )
+            .join(OfferRow, OfferRow.id == AccessTokenRow.grant_reference)
+            .where(
+                AccessTokenRow.digest == digest("access_token", token),
+                AccessTokenRow.expires_at > self._clock(),
+            )
+        ).first()
         if found is None:
             return None
-        row, subject_id = found
-        return TokenGrant(
-            row.grant_reference,
-            subject_id,
-            tuple(row.configuration_ids),
-            row.by_identifier,
-            row.jkt,
-        )
+        grant_reference, subject_id, configuration_ids, by_identifier, jkt = found
+        return TokenGrant(grant_reference, subject_id, tuple(configuration_ids), by_identifier, jkt)

@@ -19,13 +19,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from issuer.audit import AuditLog
 from issuer.errors import NotFound, StatusListFull, StatusTransitionRefused
 from issuer.settings import IssuerSettings
-from issuer.storage import Database, StatusEntryRow, StatusListRow
+from issuer.storage import Database, StatusEntryRow, StatusListRow, insert_if_absent
 from verifier.signing import Signer
 from verifier.status import (
     StatusList,
@@ -114,48 +113,58 @@ class StatusService:
 
     # -- allocation --------------------------------------------------------------------------
     def allocate(self, *, group_id: str | None = None) -> StatusAllocation:
-        """A fresh random index on an open, published list (a new list is made when needed)."""
-        for _ in range(MAX_ALLOCATION_ATTEMPTS):
-            with self._db.session() as session:
-                row = session.scalars(
-                    select(StatusListRow).where(
-                        StatusListRow.open, StatusListRow.published_at.is_not(None)
-                    )
-                ).first()
-                if row is None:
-                    row = self._create_list(session)
-                allocation = self._try_index(session, row, group_id)
-            if allocation is not None:
-                return allocation
-        raise StatusListFull("could not allocate a status index (lists too full?)")
+        """A fresh random index on an open, published list, in a transaction of its own."""
+        with self._db.session() as session:
+            return self.allocate_in(session, 1, group_id=group_id)[0]
 
-    def _try_index(
-        self, session: Session, row: StatusListRow, group_id: str | None
-    ) -> StatusAllocation | None:
-        index = secrets.randbelow(row.size)
-        credential_id = secrets.token_hex(16)
-        try:
-            with session.begin_nested():
-                session.add(
-                    StatusEntryRow(
-                        list_id=row.id,
-                        idx=index,
-                        credential_id=credential_id,
-                        group_id=group_id,
-                        status=int(TokenStatus.VALID),
-                        allocated_at=self._clock(),
-                    )
-                )
-                session.flush()
-        except IntegrityError:
-            return None  # the index was taken: draw again
-        limit = int(row.size * self._settings.status_list_fill_limit)
+    def allocate_in(
+        self, session: Session, count: int, *, group_id: str | None = None
+    ) -> list[StatusAllocation]:
+        """``count`` fresh random indices on one open, published list (a new list is made and
+        published in this transaction when none is open), in the caller's transaction: they are
+        taken if and only if it commits. Each index is drawn at random and inserted under the
+        list's unique key; a taken one is drawn again."""
+        found = session.execute(
+            select(StatusListRow.id, StatusListRow.uri, StatusListRow.size)
+            .where(StatusListRow.open, StatusListRow.published_at.is_not(None))
+            .limit(1)
+        ).first()
+        if found is None:
+            row = self._create_list(session)
+            list_id, uri, size = row.id, row.uri, row.size
+        else:
+            list_id, uri, size = found
+        allocations = [
+            self._take_index(session, list_id, uri, size, group_id) for _ in range(count)
+        ]
+        limit = int(size * self._settings.status_list_fill_limit)
         session.execute(
             update(StatusListRow)
-            .where(StatusListRow.id == row.id)
-            .values(allocated=StatusListRow.allocated + 1, open=StatusListRow.allocated + 1 < limit)
+            .where(StatusListRow.id == list_id)
+            .values(
+                allocated=StatusListRow.allocated + count,
+                open=StatusListRow.allocated + count < limit,
+            )
         )
-        return StatusAllocation(credential_id, row.id, index, row.uri)
+        return allocations
+
+    def _take_index(
+        self, session: Session, list_id: str, uri: str, size: int, group_id: str | None
+    ) -> StatusAllocation:
+        for _ in range(MAX_ALLOCATION_ATTEMPTS):
+            index, credential_id = secrets.randbelow(size), secrets.token_hex(16)
+            if insert_if_absent(
+                session,
+                StatusEntryRow,
+                list_id=list_id,
+                idx=index,
+                credential_id=credential_id,
+                group_id=group_id,
+                status=int(TokenStatus.VALID),
+                allocated_at=self._clock(),
+            ):
+                return StatusAllocation(credential_id, list_id, index, uri)
+        raise StatusListFull("could not allocate a status index (lists too full?)")
 
     def _create_list(self, session: Session) -> StatusListRow:
         list_id = secrets.token_hex(8)

@@ -20,6 +20,7 @@ from issuer.storage._oid4vci import (
     DpopNonceRow,
     OfferRow,
 )
+from issuer.storage._unique import insert_if_absent
 
 __all__ = [
     "MIGRATIONS",
@@ -39,4 +40,5 @@ __all__ = [
     "RevocationListRow",
     "StatusEntryRow",
     "StatusListRow",
+    "insert_if_absent",
 ]
