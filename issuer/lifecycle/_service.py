@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -59,6 +59,7 @@ from issuer.storage import (
     RevocationEntryRow,
     StatusEntryRow,
     insert_if_absent,
+    table_of,
 )
 from verifier.status import TokenStatus
 
@@ -69,6 +70,14 @@ _RECORD_ATTEMPTS = 3
 T = TypeVar("T")
 #: An operation: its result, the audit target on success and the audit detail.
 Operation = Callable[[Session], tuple[T, str, dict[str, Any]]]
+
+
+_ISSUANCES, _MEMBERS = table_of(IssuanceRow), table_of(IssuanceMemberRow)
+_ISSUANCE_OF_GRANT = select(_ISSUANCES.c.id, _ISSUANCES.c.reference).where(
+    _ISSUANCES.c.grant_digest == bindparam("digest"),
+    _ISSUANCES.c.credential_type == bindparam("credential_type"),
+)
+_INSERT_MEMBER = insert(_MEMBERS)
 
 
 def new_reference() -> str:
@@ -149,13 +158,12 @@ class LifecycleService:
             credential_type=credential_type,
             created_on=self._clock().astimezone(UTC).date(),
         )
-        issuance_id, reference = session.execute(
-            select(IssuanceRow.id, IssuanceRow.reference).where(
-                IssuanceRow.grant_digest == digest, IssuanceRow.credential_type == credential_type
-            )
+        connection = session.connection()
+        issuance_id, reference = connection.execute(
+            _ISSUANCE_OF_GRANT, {"digest": digest, "credential_type": credential_type}
         ).one()
-        session.execute(
-            insert(IssuanceMemberRow),
+        connection.execute(
+            _INSERT_MEMBER,
             [
                 {"issuance_id": issuance_id, "kind": MemberKind.STATUS.value, "credential_id": c}
                 for c in credential_ids

@@ -18,15 +18,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from issuer.oid4vci._secrets import digest, new_secret
 from issuer.settings import OpenId4VciSettings
-from issuer.storage import CNonceRow, Database, DpopJtiRow, DpopNonceRow, insert_if_absent
+from issuer.storage import (
+    CNonceRow,
+    Database,
+    DpopJtiRow,
+    DpopNonceRow,
+    insert_if_absent,
+    table_of,
+)
 
 Clock = Callable[[], datetime]
 SWEEP_INTERVAL = timedelta(seconds=60)
+
+
+_C_NONCES = table_of(CNonceRow)
+_CONSUME_C_NONCE = delete(_C_NONCES).where(
+    _C_NONCES.c.digest == bindparam("digest"), _C_NONCES.c.expires_at > bindparam("now")
+)
 
 
 class Sweep:
@@ -65,13 +78,10 @@ class CNonces:
 
     def consume(self, session: Session, value: str) -> bool:
         """True exactly once for an issued, unexpired ``value`` (in the caller's transaction)."""
-        result = session.execute(
-            delete(CNonceRow).where(
-                CNonceRow.digest == digest("c_nonce", value),
-                CNonceRow.expires_at > self._clock(),
-            )
+        result = session.connection().execute(
+            _CONSUME_C_NONCE, {"digest": digest("c_nonce", value), "now": self._clock()}
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return bool(result.rowcount == 1)
 
 
 class DpopNonces:

@@ -6,16 +6,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from issuer.errors import CredentialRequestDenied, InvalidNotificationId
 from issuer.oid4vci._secrets import new_reference
-from issuer.storage import CredentialResponseRow, insert_if_absent
+from issuer.storage import CredentialResponseRow, insert_if_absent, table_of
 
 ALREADY_ISSUED = (
     "this credential was already issued for this offer (one credential response per "
     "configuration and grant): ask the issuer for a new offer"
+)
+
+
+_RESPONSES = table_of(CredentialResponseRow)
+_RESPONSE_OF_GRANT = select(_RESPONSES.c.notification_id).where(
+    _RESPONSES.c.grant_reference == bindparam("grant"),
+    _RESPONSES.c.configuration_id == bindparam("configuration"),
 )
 
 
@@ -26,15 +33,10 @@ class CredentialResponses:
         self._clock = clock
 
     def exists(self, session: Session, grant_reference: str, configuration_id: str) -> bool:
-        return (
-            session.scalars(
-                select(CredentialResponseRow.notification_id).where(
-                    CredentialResponseRow.grant_reference == grant_reference,
-                    CredentialResponseRow.configuration_id == configuration_id,
-                )
-            ).first()
-            is not None
+        found = session.connection().execute(
+            _RESPONSE_OF_GRANT, {"grant": grant_reference, "configuration": configuration_id}
         )
+        return found.first() is not None
 
     def record(
         self,

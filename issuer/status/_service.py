@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from issuer.audit import AuditLog
 from issuer.errors import NotFound, StatusListFull, StatusTransitionRefused
 from issuer.settings import IssuerSettings
-from issuer.storage import Database, StatusEntryRow, StatusListRow, insert_if_absent
+from issuer.storage import Database, StatusEntryRow, StatusListRow, insert_if_absent, table_of
 from verifier.signing import Signer
 from verifier.status import (
     StatusList,
@@ -35,6 +35,20 @@ from verifier.status import (
 )
 
 MAX_ALLOCATION_ATTEMPTS = 64
+_LISTS = table_of(StatusListRow)
+_OPEN_LIST = (
+    select(_LISTS.c.id, _LISTS.c.uri, _LISTS.c.size)
+    .where(_LISTS.c.open, _LISTS.c.published_at.is_not(None))
+    .limit(1)
+)
+_COUNT_ALLOCATED = (
+    update(_LISTS)
+    .where(_LISTS.c.id == bindparam("list_id"))
+    .values(
+        allocated=_LISTS.c.allocated + bindparam("count"),
+        open=_LISTS.c.allocated + bindparam("count") < bindparam("limit"),
+    )
+)
 _ALLOWED = {
     (TokenStatus.VALID, TokenStatus.INVALID),
     (TokenStatus.VALID, TokenStatus.SUSPENDED),
@@ -124,11 +138,8 @@ class StatusService:
         published in this transaction when none is open), in the caller's transaction: they are
         taken if and only if it commits. Each index is drawn at random and inserted under the
         list's unique key; a taken one is drawn again."""
-        found = session.execute(
-            select(StatusListRow.id, StatusListRow.uri, StatusListRow.size)
-            .where(StatusListRow.open, StatusListRow.published_at.is_not(None))
-            .limit(1)
-        ).first()
+        connection = session.connection()
+        found = connection.execute(_OPEN_LIST).first()
         if found is None:
             row = self._create_list(session)
             list_id, uri, size = row.id, row.uri, row.size
@@ -138,14 +149,7 @@ class StatusService:
             self._take_index(session, list_id, uri, size, group_id) for _ in range(count)
         ]
         limit = int(size * self._settings.status_list_fill_limit)
-        session.execute(
-            update(StatusListRow)
-            .where(StatusListRow.id == list_id)
-            .values(
-                allocated=StatusListRow.allocated + count,
-                open=StatusListRow.allocated + count < limit,
-            )
-        )
+        connection.execute(_COUNT_ALLOCATED, {"list_id": list_id, "count": count, "limit": limit})
         return allocations
 
     def _take_index(

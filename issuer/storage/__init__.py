@@ -11,6 +11,7 @@ from issuer.storage._models import (
     RevocationListRow,
     StatusEntryRow,
     StatusListRow,
+    table_of,
 )
 from issuer.storage._oid4vci import (
     AccessTokenRow,
@@ -41,4 +42,5 @@ __all__ = [
     "StatusEntryRow",
     "StatusListRow",
     "insert_if_absent",
+    "table_of",
 ]
