@@ -141,7 +141,7 @@ class DpopGuard:
             missing = "no" if proof.nonce is None else "an unknown or expired"
             raise use_nonce(
                 f"the DPoP proof has {missing} server nonce: retry with the DPoP-Nonce header",
-                headers={NONCE_HEADER: self._nonces.current()},
+                headers={NONCE_HEADER: self._nonces.current(session)},
             )
         window = self._settings.proof_max_age_seconds + self._settings.proof_clock_skew_seconds
         remember_until = datetime.fromtimestamp(proof.iat + window, UTC)

@@ -96,29 +96,36 @@ class DpopNonces:
         self._sweep = Sweep(clock)
         self._known: tuple[str, datetime] | None = None  # (value, expires_at)
 
-    def current(self) -> str:
+    def current(self, session: Session | None = None) -> str:
         """The nonce to hand out now: the newest one with more than half its lifetime left, or a
-        new one (two processes may both make one: both are valid)."""
+        new one (two processes may both make one: both are valid). Looked up in ``session``
+        when given (inside a request's transaction), else in a transaction of its own."""
         now = self._clock()
         known = self._known
         if known is not None and known[1] > now + self._lifetime / 2:
             return known[0]
-        with self._db.session() as session:
-            found = session.execute(
-                select(DpopNonceRow.value, DpopNonceRow.expires_at)
-                .where(DpopNonceRow.expires_at > now + self._lifetime / 2)
-                .order_by(DpopNonceRow.expires_at.desc())
-                .limit(1)
-            ).first()
-            if found is None:
-                value, expires_at = new_secret(), now + self._lifetime
-                if self._sweep.due():
-                    session.execute(delete(DpopNonceRow).where(DpopNonceRow.expires_at <= now))
-                session.execute(insert(DpopNonceRow).values(value=value, expires_at=expires_at))
-            else:
-                value, expires_at = found
+        if session is None:
+            with self._db.session() as own:
+                value, expires_at = self._newest(own, now)
+        else:
+            value, expires_at = self._newest(session, now)
         self._known = (value, expires_at)
         return value
+
+    def _newest(self, session: Session, now: datetime) -> tuple[str, datetime]:
+        found = session.execute(
+            select(DpopNonceRow.value, DpopNonceRow.expires_at)
+            .where(DpopNonceRow.expires_at > now + self._lifetime / 2)
+            .order_by(DpopNonceRow.expires_at.desc())
+            .limit(1)
+        ).first()
+        if found is not None:
+            return found[0], found[1]
+        value, expires_at = new_secret(), now + self._lifetime
+        if self._sweep.due():
+            session.execute(delete(DpopNonceRow).where(DpopNonceRow.expires_at <= now))
+        session.execute(insert(DpopNonceRow).values(value=value, expires_at=expires_at))
+        return value, expires_at
 
     def accepts(self, session: Session, value: object) -> bool:
         if not isinstance(value, str):
