@@ -11,8 +11,9 @@ and claims (their refusals are given back below, where each check stands in this
 transaction: the access token and its key, the DPoP server nonce and ``jti``
 (:meth:`ResourceGuard.grant`); the configuration and the token's scope; a response not already
 made for this grant; the key proofs' nonces (consumed); then, all or nothing (a savepoint), the
-status entries, the signatures, the response (unique per grant and configuration) and the
-issuance ledger with its audit entry (:class:`IssuanceRecorder`, last). A refusal (4xx) commits
+status entries, the signatures, the response (unique per grant and configuration), and last the
+two rows every issuance locks until its commit: the status list's count and the issuance ledger
+with its audit entry (:class:`IssuanceRecorder`). A refusal (4xx) commits
 what the request consumed before it — the ``jti``, the nonces — and nothing of the issuance; a
 server error (5xx) rolls all of it back. The credentials are returned only after the commit, so
 every status entry they reference is stored, on a list that is served.
@@ -139,6 +140,8 @@ class CredentialEndpoint:
                 notification_id = self.responses.record(
                     session, grant.grant_reference, configuration_id, credential_ids
                 )
+                # the rows every issuance of every replica locks, last (held until the commit)
+                self.status.count_allocated(session, allocations)
                 self.recorder.record_issued(
                     session,
                     grant_reference=grant.grant_reference,

@@ -41,6 +41,7 @@ _OPEN_LIST = (
     .where(_LISTS.c.open, _LISTS.c.published_at.is_not(None))
     .limit(1)
 )
+_LIST_SIZE = select(_LISTS.c.size).where(_LISTS.c.id == bindparam("list_id"))
 _COUNT_ALLOCATED = (
     update(_LISTS)
     .where(_LISTS.c.id == bindparam("list_id"))
@@ -129,7 +130,9 @@ class StatusService:
     def allocate(self, *, group_id: str | None = None) -> StatusAllocation:
         """A fresh random index on an open, published list, in a transaction of its own."""
         with self._db.session() as session:
-            return self.allocate_in(session, 1, group_id=group_id)[0]
+            allocations = self.allocate_in(session, 1, group_id=group_id)
+            self.count_allocated(session, allocations)
+            return allocations[0]
 
     def allocate_in(
         self, session: Session, count: int, *, group_id: str | None = None
@@ -137,7 +140,7 @@ class StatusService:
         """``count`` fresh random indices on one open, published list (a new list is made and
         published in this transaction when none is open), in the caller's transaction: they are
         taken if and only if it commits. Each index is drawn at random and inserted under the
-        list's unique key; a taken one is drawn again."""
+        list's unique key; a taken one is drawn again. Then :meth:`count_allocated`."""
         connection = session.connection()
         found = connection.execute(_OPEN_LIST).first()
         if found is None:
@@ -145,12 +148,20 @@ class StatusService:
             list_id, uri, size = row.id, row.uri, row.size
         else:
             list_id, uri, size = found
-        allocations = [
-            self._take_index(session, list_id, uri, size, group_id) for _ in range(count)
-        ]
+        return [self._take_index(session, list_id, uri, size, group_id) for _ in range(count)]
+
+    def count_allocated(self, session: Session, allocations: Sequence[StatusAllocation]) -> None:
+        """Add ``allocations`` (of one :meth:`allocate_in`) to their list's count, closing it at
+        the fill limit. This locks the list's row until the transaction ends, for every
+        allocation of every replica: call it last, beside the audit entry."""
+        if not allocations:
+            return
+        connection, list_id = session.connection(), allocations[0].list_id
+        size = connection.execute(_LIST_SIZE, {"list_id": list_id}).scalar_one()
         limit = int(size * self._settings.status_list_fill_limit)
-        connection.execute(_COUNT_ALLOCATED, {"list_id": list_id, "count": count, "limit": limit})
-        return allocations
+        connection.execute(
+            _COUNT_ALLOCATED, {"list_id": list_id, "count": len(allocations), "limit": limit}
+        )
 
     def _take_index(
         self, session: Session, list_id: str, uri: str, size: int, group_id: str | None
