@@ -5,7 +5,7 @@ Batch copies share nothing that links them: each has its own holder key (``cnf.j
 random salts and decoys, its own random status index (:meth:`StatusService.allocate_in`, on a
 list published before or in the same transaction as its first index) and day-precision times.
 
-Order (docs/openid4vci.md, "Credential endpoint"). Before the transaction, the checks that need
+Order (docs/openid4vci.md, "One transaction per credential request"). Before the transaction, the checks that need
 no database: the DPoP proof's signature and claims, the request body, the key proofs' signatures
 and claims (their refusals are given back below, where each check stands in this order). In the
 transaction: the access token and its key, the DPoP server nonce and ``jti``

@@ -204,8 +204,8 @@ class OpenId4VciService:
     def credential(
         self, request: ResourceRequest, body: bytes, *, content_type: str | None
     ) -> Answer:
-        """One transaction per credential response (docs/openid4vci.md, "Credential
-        endpoint"); what needs no database is checked before it begins."""
+        """One transaction per credential response (docs/openid4vci.md, "One transaction per
+        credential request"); what needs no database is checked before it begins."""
         try:
             presented = self.resources.present(request, url=self._settings.endpoint("credential"))
             parsed = Ahead.run(
