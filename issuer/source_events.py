@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from issuer.audit import AuditLog
 from issuer.catalog._claims import CLAIM_BASES
@@ -72,18 +73,23 @@ class GroundedRecorder:
         self._source = source
         self._clock = clock
 
-    def record(
-        self, *, grant_reference: str, credential_type: str, credential_ids: Sequence[str]
+    def record_issued(
+        self,
+        session: Session,
+        *,
+        grant_reference: str,
+        credential_type: str,
+        credential_ids: Sequence[str],
     ) -> str:
-        with self._db.session() as session:
-            subject_id = session.scalars(
-                select(OfferRow.subject_id).where(OfferRow.id == grant_reference)
-            ).first()
+        subject_id = session.scalars(
+            select(OfferRow.subject_id).where(OfferRow.id == grant_reference)
+        ).first()
         basis: list[str] = []
         if subject_id is not None:
             person = self._source.person(subject_id)
             basis = CLAIM_BASES[credential_type](person, self._clock().date())
-        return self._lifecycle.record(
+        return self._lifecycle.record_issued(
+            session,
             grant_reference=grant_reference,
             credential_type=credential_type,
             credential_ids=credential_ids,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from issuer.audit._chain import (
@@ -28,8 +28,17 @@ from issuer.audit._chain import (
     entry_hash,
     verify_chain,
 )
-from issuer.storage import AuditEntryRow, AuditHeadRow, Database
+from issuer.storage import AuditEntryRow, AuditHeadRow, Database, table_of
 
+#: The statements of an append, built once (Core: an append is on every issuance's path).
+_HEAD = table_of(AuditHeadRow)
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_ENTRY = insert(table_of(AuditEntryRow))
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 #: Entries read per round trip while verifying (the log is streamed, never loaded whole).
 VERIFY_BATCH = 1000
 MAX_PAGE = 500
@@ -52,11 +61,11 @@ class AuditLog:
         """The next entry, in ``session``'s transaction (call it last; see the module doc)."""
         body = dict(detail or {})
         text = canonical_json(body)  # refuses what the chain cannot hash canonically
-        head = session.execute(
-            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-        ).scalar_one()
+        session.flush()  # the caller's pending changes first: the entry is the last write
+        connection = session.connection()
+        head_seq, head_hash = connection.execute(_LOCK_HEAD).one()
         at = self._clock()  # read under the lock: times follow seq within one host's clock
-        seq = head.seq + 1
+        seq = head_seq + 1
         digest = entry_hash(
             seq=seq,
             at=at,
@@ -64,23 +73,23 @@ class AuditLog:
             action=action,
             target=target,
             detail=body,
-            prev_hash=head.hash,
+            prev_hash=head_hash,
         )
-        session.add(
-            AuditEntryRow(
-                seq=seq,
-                at=at,
-                actor=actor,
-                action=action,
-                target=target,
-                detail=text,
-                prev_hash=head.hash,
-                hash=digest,
-            )
+        connection.execute(
+            _INSERT_ENTRY,
+            {
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "target": target,
+                "detail": text,
+                "prev_hash": head_hash,
+                "hash": digest,
+            },
         )
-        entry = AuditEntry(seq, at, actor, action, target, body, head.hash, digest)
-        head.seq, head.hash = seq, digest
-        session.flush()
+        connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": digest})
+        entry = AuditEntry(seq, at, actor, action, target, body, head_hash, digest)
         return entry
 
     def record(

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,8 @@ from issuer.storage import (
     IssuanceRow,
     RevocationEntryRow,
     StatusEntryRow,
+    insert_if_absent,
+    table_of,
 )
 from verifier.status import TokenStatus
 
@@ -73,6 +75,14 @@ Operation = Callable[[Session], tuple[T, str, dict[str, Any]]]
 def subject_digest(subject_id: str) -> str:
     """How an issuance names its subject: SHA-256 (hex) of a label and the source's subject id."""
     return hashlib.sha256(f"civicred-subject\0{subject_id}".encode()).hexdigest()
+
+
+_ISSUANCES, _MEMBERS = table_of(IssuanceRow), table_of(IssuanceMemberRow)
+_ISSUANCE_OF_GRANT = select(_ISSUANCES.c.id, _ISSUANCES.c.reference).where(
+    _ISSUANCES.c.grant_digest == bindparam("digest"),
+    _ISSUANCES.c.credential_type == bindparam("credential_type"),
+)
+_INSERT_MEMBER = insert(_MEMBERS)
 
 
 def new_reference() -> str:
@@ -138,6 +148,60 @@ class LifecycleService:
                 attempts += 1
                 if attempts == _RECORD_ATTEMPTS:
                     raise
+
+    def record_issued(
+        self,
+        session: Session,
+        *,
+        grant_reference: str,
+        credential_type: str,
+        credential_ids: Sequence[str],
+        subject_id: str | None = None,
+        basis: Sequence[str] = (),
+    ) -> str:
+        """:meth:`record` for status entries allocated in ``session`` (an OpenID4VCI credential
+        response, :class:`issuer.oid4vci.IssuanceRecorder`), in the caller's transaction: they
+        are new, so they are in no issuance yet (the foreign key still refuses an unknown one),
+        and a replica creating the same issuance meanwhile is waited for, not retried.
+        ``subject_id`` and ``basis`` as for :meth:`record`; the audit entry is the last write."""
+        if credential_type not in credential_types():
+            raise InvalidRequest("unknown credential type (use a catalog id)")
+        digest = hashlib.sha256(grant_reference.encode("utf-8")).hexdigest()
+        created = insert_if_absent(
+            session,
+            IssuanceRow,
+            reference=new_reference(),
+            grant_digest=digest,
+            credential_type=credential_type,
+            created_on=self._clock().astimezone(UTC).date(),
+        )
+        connection = session.connection()
+        issuance_id, reference = connection.execute(
+            _ISSUANCE_OF_GRANT, {"digest": digest, "credential_type": credential_type}
+        ).one()
+        connection.execute(
+            _INSERT_MEMBER,
+            [
+                {"issuance_id": issuance_id, "kind": MemberKind.STATUS.value, "credential_id": c}
+                for c in credential_ids
+            ],
+        )
+        if subject_id is not None:
+            store.add_subject(session, str(reference), subject_digest(subject_id), basis)
+        self._audit.append(
+            session,
+            actor=ISSUER_ACTOR,
+            action="issuance.record",
+            target=f"{TargetKind.ISSUANCE}:{reference}",
+            detail={
+                "outcome": "ok",
+                "credential_type": credential_type,
+                "created": created,
+                "added_status": len(credential_ids),
+                "added_jti": 0,
+            },
+        )
+        return str(reference)
 
     def _record(
         self,

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
+
 from issuer.errors import ServiceError
 from issuer.oid4vci._nonces import DpopNonces, DpopReplay
 from issuer.oid4vci._proof_jwt import ProofRejected, check_iat, verify_proof_jwt
@@ -130,16 +132,18 @@ class DpopGuard:
             raise ProofRejected("the DPoP proof's ath is not the hash of this access token")
         return DpopProof(proof.thumbprint, jti, iat, claims.get("nonce"))
 
-    def admit(self, proof: DpopProof, *, invalid: ErrorClass, use_nonce: ErrorClass) -> None:
+    def admit(
+        self, session: Session, proof: DpopProof, *, invalid: ErrorClass, use_nonce: ErrorClass
+    ) -> None:
         """The server nonce (else ``use_nonce`` with a fresh ``DPoP-Nonce``) and single use of
-        the ``jti`` (else ``invalid``)."""
-        if not self._nonces.accepts(proof.nonce):
+        the ``jti`` (else ``invalid``), in the caller's transaction."""
+        if not self._nonces.accepts(session, proof.nonce):
             missing = "no" if proof.nonce is None else "an unknown or expired"
             raise use_nonce(
                 f"the DPoP proof has {missing} server nonce: retry with the DPoP-Nonce header",
-                headers={NONCE_HEADER: self._nonces.current()},
+                headers={NONCE_HEADER: self._nonces.current(session)},
             )
         window = self._settings.proof_max_age_seconds + self._settings.proof_clock_skew_seconds
         remember_until = datetime.fromtimestamp(proof.iat + window, UTC)
-        if not self._replay.first_use(proof.jkt, proof.jti, remember_until=remember_until):
+        if not self._replay.first_use(session, proof.jkt, proof.jti, remember_until=remember_until):
             raise invalid("this DPoP proof was already used (jti replay)")

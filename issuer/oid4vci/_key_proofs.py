@@ -10,7 +10,7 @@ what is listed in docs/openid4vci.md ("Errors"): the request's shape is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,21 +38,24 @@ class KeyProofChecker:
     policy: AlgorithmPolicy
     settings: OpenId4VciSettings
 
-    def check(
-        self, proofs: object, *, now: int, consume_nonce: Callable[[str], bool]
-    ) -> list[ProvenKey]:
-        """The proven keys, in request order; every nonce used is consumed (single use)."""
+    def verify(self, proofs: object, *, now: int) -> list[ProvenKey]:
+        """The proven keys, in request order: every check but the nonces' single use (no
+        database: done before the request's transaction begins)."""
         entries = self._entries(proofs)
         keys = [self._check_one(entry, i, now) for i, entry in enumerate(entries, 1)]
         if len({k.thumbprint for k in keys}) != len(keys):
             raise InvalidProof("each key proof must use a different key (one credential per key)")
+        return keys
+
+    @staticmethod
+    def spend_nonces(keys: Sequence[ProvenKey], consume_nonce: Callable[[str], bool]) -> None:
+        """Every nonce the proofs used, consumed (single use), in request order."""
         for nonce in dict.fromkeys(k.nonce for k in keys):  # distinct, in order
             if not consume_nonce(nonce):
                 raise InvalidNonce(
                     "the proof nonce is unknown, expired or already used: get a new c_nonce "
                     "from the nonce endpoint"
                 )
-        return keys
 
     def _entries(self, proofs: object) -> list[object]:
         if proofs is None:

@@ -18,15 +18,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.orm import Session
 
 from issuer.oid4vci._secrets import digest, new_secret
 from issuer.settings import OpenId4VciSettings
-from issuer.storage import CNonceRow, Database, DpopJtiRow, DpopNonceRow
+from issuer.storage import (
+    CNonceRow,
+    Database,
+    DpopJtiRow,
+    DpopNonceRow,
+    insert_if_absent,
+    table_of,
+)
 
 Clock = Callable[[], datetime]
 SWEEP_INTERVAL = timedelta(seconds=60)
+
+
+_C_NONCES = table_of(CNonceRow)
+_CONSUME_C_NONCE = delete(_C_NONCES).where(
+    _C_NONCES.c.digest == bindparam("digest"), _C_NONCES.c.expires_at > bindparam("now")
+)
 
 
 class Sweep:
@@ -63,16 +76,12 @@ class CNonces:
             )
         return value
 
-    def consume(self, value: str) -> bool:
-        """True exactly once for an issued, unexpired ``value``."""
-        with self._db.session() as session:
-            result = session.execute(
-                delete(CNonceRow).where(
-                    CNonceRow.digest == digest("c_nonce", value),
-                    CNonceRow.expires_at > self._clock(),
-                )
-            )
-            return result.rowcount == 1  # type: ignore[attr-defined]
+    def consume(self, session: Session, value: str) -> bool:
+        """True exactly once for an issued, unexpired ``value`` (in the caller's transaction)."""
+        result = session.connection().execute(
+            _CONSUME_C_NONCE, {"digest": digest("c_nonce", value), "now": self._clock()}
+        )
+        return bool(result.rowcount == 1)
 
 
 class DpopNonces:
@@ -87,66 +96,63 @@ class DpopNonces:
         self._sweep = Sweep(clock)
         self._known: tuple[str, datetime] | None = None  # (value, expires_at)
 
-    def current(self) -> str:
+    def current(self, session: Session | None = None) -> str:
         """The nonce to hand out now: the newest one with more than half its lifetime left, or a
-        new one (two processes may both make one: both are valid)."""
+        new one (two processes may both make one: both are valid). Looked up in ``session``
+        when given (inside a request's transaction), else in a transaction of its own."""
         now = self._clock()
         known = self._known
         if known is not None and known[1] > now + self._lifetime / 2:
             return known[0]
-        with self._db.session() as session:
-            found = session.execute(
-                select(DpopNonceRow.value, DpopNonceRow.expires_at)
-                .where(DpopNonceRow.expires_at > now + self._lifetime / 2)
-                .order_by(DpopNonceRow.expires_at.desc())
-                .limit(1)
-            ).first()
-            if found is None:
-                value, expires_at = new_secret(), now + self._lifetime
-                if self._sweep.due():
-                    session.execute(delete(DpopNonceRow).where(DpopNonceRow.expires_at <= now))
-                session.execute(insert(DpopNonceRow).values(value=value, expires_at=expires_at))
-            else:
-                value, expires_at = found
+        if session is None:
+            with self._db.session() as own:
+                value, expires_at = self._newest(own, now)
+        else:
+            value, expires_at = self._newest(session, now)
         self._known = (value, expires_at)
         return value
 
-    def accepts(self, value: object) -> bool:
+    def _newest(self, session: Session, now: datetime) -> tuple[str, datetime]:
+        found = session.execute(
+            select(DpopNonceRow.value, DpopNonceRow.expires_at)
+            .where(DpopNonceRow.expires_at > now + self._lifetime / 2)
+            .order_by(DpopNonceRow.expires_at.desc())
+            .limit(1)
+        ).first()
+        if found is not None:
+            return found[0], found[1]
+        value, expires_at = new_secret(), now + self._lifetime
+        if self._sweep.due():
+            session.execute(delete(DpopNonceRow).where(DpopNonceRow.expires_at <= now))
+        session.execute(insert(DpopNonceRow).values(value=value, expires_at=expires_at))
+        return value, expires_at
+
+    def accepts(self, session: Session, value: object) -> bool:
         if not isinstance(value, str):
             return False
         now, known = self._clock(), self._known
         if known is not None and known[0] == value:
             return known[1] > now
-        with self._db.session() as session:
-            return (
-                session.scalars(
-                    select(DpopNonceRow.value).where(
-                        DpopNonceRow.value == value, DpopNonceRow.expires_at > now
-                    )
-                ).first()
-                is not None
-            )
+        return (
+            session.scalars(
+                select(DpopNonceRow.value).where(
+                    DpopNonceRow.value == value, DpopNonceRow.expires_at > now
+                )
+            ).first()
+            is not None
+        )
 
 
 class DpopReplay:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._sweep = Sweep(clock)
 
-    def first_use(self, jkt: str, jti: str, *, remember_until: datetime) -> bool:
-        """True the first time ``jti`` comes with the key ``jkt``; False for a replay."""
-        try:
-            with self._db.session() as session:
-                if self._sweep.due():
-                    session.execute(
-                        delete(DpopJtiRow).where(DpopJtiRow.expires_at <= self._clock())
-                    )
-                session.execute(
-                    insert(DpopJtiRow).values(
-                        digest=digest("dpop_jti", jkt, jti), expires_at=remember_until
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+    def first_use(self, session: Session, jkt: str, jti: str, *, remember_until: datetime) -> bool:
+        """True the first time ``jti`` comes with the key ``jkt``; False for a replay (in the
+        caller's transaction: on PostgreSQL a concurrent first use waits for that one's end)."""
+        if self._sweep.due():
+            session.execute(delete(DpopJtiRow).where(DpopJtiRow.expires_at <= self._clock()))
+        return insert_if_absent(
+            session, DpopJtiRow, digest=digest("dpop_jti", jkt, jti), expires_at=remember_until
+        )

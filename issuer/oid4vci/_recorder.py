@@ -5,23 +5,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from sqlalchemy.orm import Session
+
 
 class IssuanceRecorder(Protocol):
-    """Called once per credential response, after the copies are signed and before they are
-    returned. ``grant_reference`` is the pre-authorized grant's reference (one per offer; every
+    """Called once per credential response, in the response's transaction, after the copies are
+    signed and before they are returned (append to the audit chain here: it is the last write).
+    ``grant_reference`` is the pre-authorized grant's reference (one per offer; every
     configuration of the offer shares it), ``credential_type`` the catalog type id
     (``social-status``) and ``credential_ids`` the status handle
-    (``StatusAllocation.credential_id``) of each copy. Raising refuses the response."""
+    (``StatusAllocation.credential_id``) of each copy, allocated in the same transaction.
+    Raising refuses the response (and nothing of it is kept)."""
 
-    def record(
-        self, *, grant_reference: str, credential_type: str, credential_ids: Sequence[str]
+    def record_issued(
+        self,
+        session: Session,
+        *,
+        grant_reference: str,
+        credential_type: str,
+        credential_ids: Sequence[str],
     ) -> object: ...
 
 
 class NoIssuanceRecorder:
     """The default: nothing is recorded besides the OpenID4VCI tables."""
 
-    def record(
-        self, *, grant_reference: str, credential_type: str, credential_ids: Sequence[str]
+    def record_issued(
+        self,
+        session: Session,
+        *,
+        grant_reference: str,
+        credential_type: str,
+        credential_ids: Sequence[str],
     ) -> None:
         return None

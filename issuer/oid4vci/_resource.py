@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from issuer.errors import (
     AccessTokenInQuery,
     AccessTokenInvalid,
@@ -14,7 +16,7 @@ from issuer.errors import (
     ResourceDpopProofInvalid,
     ResourceUseDpopNonce,
 )
-from issuer.oid4vci._dpop import DpopGuard
+from issuer.oid4vci._dpop import DpopGuard, DpopProof
 from issuer.oid4vci._tokens import AccessTokens, TokenGrant
 
 MAX_TOKEN_CHARS = 512
@@ -29,13 +31,22 @@ class ResourceRequest:
     query: Collection[str]  # the names of the query parameters
 
 
+@dataclass(frozen=True)
+class PresentedToken:
+    """An access token as presented, with the DPoP proof that passed :meth:`DpopGuard.verify`."""
+
+    token: str
+    proof: DpopProof
+
+
 class ResourceGuard:
     def __init__(self, tokens: AccessTokens, dpop: DpopGuard) -> None:
         self._tokens = tokens
         self._dpop = dpop
 
-    def authenticate(self, request: ResourceRequest, *, url: str) -> TokenGrant:
-        """The grant of the presented token, or the RFC 6750 / RFC 9449 error."""
+    def present(self, request: ResourceRequest, *, url: str) -> PresentedToken:
+        """The token and its verified DPoP proof, or the RFC 6750 / RFC 9449 error: every check
+        that needs no database (done before the request's transaction begins)."""
         if "access_token" in request.query:
             raise AccessTokenInQuery(
                 "access tokens in the URI query are refused (RFC 6750 §2.3): send "
@@ -63,12 +74,22 @@ class ResourceGuard:
             access_token=token,
             invalid=ResourceDpopProofInvalid,
         )
-        grant = self._tokens.find(token)
+        return PresentedToken(token, proof)
+
+    def grant(self, session: Session, presented: PresentedToken) -> TokenGrant:
+        """The grant of the presented token, its proof's server nonce checked and its ``jti``
+        spent, in the caller's transaction; or the RFC 6750 / RFC 9449 error."""
+        grant = self._tokens.find(session, presented.token)
         if grant is None:
             raise AccessTokenInvalid("the access token is unknown or expired")
-        if grant.jkt != proof.jkt:
+        if grant.jkt != presented.proof.jkt:
             raise ResourceDpopProofInvalid(
                 "the DPoP proof is not signed by the key the access token is bound to"
             )
-        self._dpop.admit(proof, invalid=ResourceDpopProofInvalid, use_nonce=ResourceUseDpopNonce)
+        self._dpop.admit(
+            session,
+            presented.proof,
+            invalid=ResourceDpopProofInvalid,
+            use_nonce=ResourceUseDpopNonce,
+        )
         return grant

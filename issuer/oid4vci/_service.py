@@ -4,7 +4,8 @@ body, content type and headers and turn the results into responses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +30,7 @@ from issuer.observability import metrics
 from issuer.oid4vci._attestation import WalletAttestations
 from issuer.oid4vci._authorizations import AUTHORIZATION_CODE_GRANT, Authorizations
 from issuer.oid4vci._configurations import configurations
-from issuer.oid4vci._credential_endpoint import CredentialEndpoint
+from issuer.oid4vci._credential_endpoint import Ahead, CredentialEndpoint
 from issuer.oid4vci._dpop import DpopGuard
 from issuer.oid4vci._key_proofs import KeyProofChecker
 from issuer.oid4vci._metadata import authorization_server_metadata, issuer_metadata
@@ -81,13 +82,14 @@ class OpenId4VciService:
     ) -> None:
         config = settings.oid4vci
         self._settings = settings
+        self._db = db
         self._source = source
         self._clock = clock
         self._signing_alg = credentials.signer.algorithm.name
         self.offers = Offers(db, settings, clock, audit)
         self.c_nonces = CNonces(db, config, clock)
         self.dpop = DpopGuard(
-            DpopNonces(db, config, clock), DpopReplay(db, clock), config, PROOF_ALGORITHMS, clock
+            DpopNonces(db, config, clock), DpopReplay(clock), config, PROOF_ALGORITHMS, clock
         )
         self.tokens = AccessTokens(db, config, clock)
         self.attestations = WalletAttestations(
@@ -99,7 +101,7 @@ class OpenId4VciService:
         )
         self.authorizations = Authorizations(db, settings, source, clock)
         self.resources = ResourceGuard(self.tokens, self.dpop)
-        self.responses = CredentialResponses(db, clock)
+        self.responses = CredentialResponses(clock)
         self.credential_endpoint = CredentialEndpoint(
             credentials=credentials,
             status=status,
@@ -205,7 +207,9 @@ class OpenId4VciService:
             access_token=None,
             invalid=InvalidDpopProof,
         )
-        self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        with self._db.session() as session, _keeping_refusals() as refused:
+            self.dpop.admit(session, proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        refused.raise_kept()
         grant = self.offers.redeem(code, form.get("tx_code"), wanted=wanted)
         ids = grant.configuration_ids if wanted is None else tuple(wanted)
         issued = self.tokens.issue(
@@ -320,14 +324,27 @@ class OpenId4VciService:
     def credential(
         self, request: ResourceRequest, body: bytes, *, content_type: str | None
     ) -> Answer:
+        """One transaction per credential response (docs/openid4vci.md, "One transaction per
+        credential request"); what needs no database is checked before it begins."""
         try:
-            grant = self.resources.authenticate(request, url=self._settings.endpoint("credential"))
-            parsed = parse_json_object(body, content_type, invalid=InvalidCredentialRequest)
-            issued = self.credential_endpoint.issue(grant, parse_credential_request(parsed))
+            presented = self.resources.present(request, url=self._settings.endpoint("credential"))
+            parsed = Ahead.run(
+                lambda: parse_credential_request(
+                    parse_json_object(body, content_type, invalid=InvalidCredentialRequest)
+                )
+            )
+            now = self._clock()
+            keys = self.credential_endpoint.verify_ahead(parsed, now)
+            with self._db.session() as session, _keeping_refusals() as refused:
+                grant = self.resources.grant(session, presented)
+                issued = self.credential_endpoint.issue(session, grant, parsed.get(), keys, now)
+            refused.raise_kept()
         except ServiceError as exc:
             if exc.status_code < 500:
                 metrics.credential_error(exc.error)
             raise
+        for _ in issued.credentials:
+            metrics.issued(issued.credential_type)
         return Answer(
             {
                 "credentials": [{"credential": c} for c in issued.credentials],
@@ -341,13 +358,38 @@ class OpenId4VciService:
         self, request: ResourceRequest, body: bytes, *, content_type: str | None
     ) -> str:
         """Record the event; returns the DPoP nonce for the client's next proof."""
-        grant = self.resources.authenticate(request, url=self._settings.endpoint("notification"))
-        parsed = parse_json_object(body, content_type, invalid=InvalidNotificationRequest)
-        notification = parse_notification_request(parsed)
-        self.responses.notify(
-            grant.grant_reference, notification.notification_id, notification.event
-        )
+        presented = self.resources.present(request, url=self._settings.endpoint("notification"))
+        with self._db.session() as session, _keeping_refusals() as refused:
+            grant = self.resources.grant(session, presented)
+            parsed = parse_json_object(body, content_type, invalid=InvalidNotificationRequest)
+            notification = parse_notification_request(parsed)
+            self.responses.notify(
+                session, grant.grant_reference, notification.notification_id, notification.event
+            )
+        refused.raise_kept()
         return self.dpop.current_nonce()
+
+
+class _KeptRefusal:
+    refusal: ServiceError | None = None
+
+    def raise_kept(self) -> None:
+        if self.refusal is not None:
+            raise self.refusal
+
+
+@contextmanager
+def _keeping_refusals() -> Iterator[_KeptRefusal]:
+    """Inside a transaction: a refusal (4xx) is held until the transaction has committed, so
+    what the request consumed before it (a DPoP ``jti``, ``c_nonce`` values) stays consumed;
+    any other exception rolls the transaction back."""
+    kept = _KeptRefusal()
+    try:
+        yield kept
+    except ServiceError as exc:
+        if exc.status_code >= 500:
+            raise
+        kept.refusal = exc
 
 
 def _authorization_details(value: str | None, settings: IssuerSettings) -> list[str] | None:

@@ -10,12 +10,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import Session
 
 from issuer.oid4vci._nonces import Sweep
 from issuer.oid4vci._secrets import digest, new_secret
 from issuer.settings import OpenId4VciSettings
-from issuer.storage import AccessTokenRow, Database, OfferRow
+from issuer.storage import AccessTokenRow, Database, OfferRow, table_of
+
+_TOKENS, _OFFERS = table_of(AccessTokenRow), table_of(OfferRow)
+#: Built once: the credential and notification endpoints run it on every request.
+_GRANT_OF_TOKEN = (
+    select(
+        _TOKENS.c.grant_reference,
+        _OFFERS.c.subject_id,
+        _TOKENS.c.configuration_ids,
+        _TOKENS.c.by_identifier,
+        _TOKENS.c.jkt,
+    )
+    .join(_OFFERS, _OFFERS.c.id == _TOKENS.c.grant_reference)
+    .where(_TOKENS.c.digest == bindparam("digest"), _TOKENS.c.expires_at > bindparam("now"))
+)
 
 
 @dataclass(frozen=True)
@@ -69,24 +84,17 @@ class AccessTokens:
             )
         return IssuedToken(token, self._lifetime)
 
-    def find(self, token: str) -> TokenGrant | None:
-        """The grant of an unexpired ``token``, or ``None``."""
-        with self._db.session() as session:
-            found = session.execute(
-                select(AccessTokenRow, OfferRow.subject_id)
-                .join(OfferRow, OfferRow.id == AccessTokenRow.grant_reference)
-                .where(
-                    AccessTokenRow.digest == digest("access_token", token),
-                    AccessTokenRow.expires_at > self._clock(),
-                )
-            ).first()
+    def find(self, session: Session, token: str) -> TokenGrant | None:
+        """The grant of an unexpired ``token``, or ``None`` (in the caller's transaction)."""
+        found = (
+            session.connection()
+            .execute(
+                _GRANT_OF_TOKEN,
+                {"digest": digest("access_token", token), "now": self._clock()},
+            )
+            .first()
+        )
         if found is None:
             return None
-        row, subject_id = found
-        return TokenGrant(
-            row.grant_reference,
-            subject_id,
-            tuple(row.configuration_ids),
-            row.by_identifier,
-            row.jkt,
-        )
+        grant_reference, subject_id, configuration_ids, by_identifier, jkt = found
+        return TokenGrant(grant_reference, subject_id, tuple(configuration_ids), by_identifier, jkt)

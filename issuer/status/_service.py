@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from issuer.audit import AuditLog
 from issuer.errors import NotFound, StatusListFull, StatusTransitionRefused
 from issuer.settings import IssuerSettings
-from issuer.storage import Database, StatusEntryRow, StatusListRow
+from issuer.storage import Database, StatusEntryRow, StatusListRow, insert_if_absent, table_of
 from verifier.signing import Signer
 from verifier.status import (
     StatusList,
@@ -36,6 +35,21 @@ from verifier.status import (
 )
 
 MAX_ALLOCATION_ATTEMPTS = 64
+_LISTS = table_of(StatusListRow)
+_OPEN_LIST = (
+    select(_LISTS.c.id, _LISTS.c.uri, _LISTS.c.size)
+    .where(_LISTS.c.open, _LISTS.c.published_at.is_not(None))
+    .limit(1)
+)
+_LIST_SIZE = select(_LISTS.c.size).where(_LISTS.c.id == bindparam("list_id"))
+_COUNT_ALLOCATED = (
+    update(_LISTS)
+    .where(_LISTS.c.id == bindparam("list_id"))
+    .values(
+        allocated=_LISTS.c.allocated + bindparam("count"),
+        open=_LISTS.c.allocated + bindparam("count") < bindparam("limit"),
+    )
+)
 _ALLOWED = {
     (TokenStatus.VALID, TokenStatus.INVALID),
     (TokenStatus.VALID, TokenStatus.SUSPENDED),
@@ -114,48 +128,58 @@ class StatusService:
 
     # -- allocation --------------------------------------------------------------------------
     def allocate(self, *, group_id: str | None = None) -> StatusAllocation:
-        """A fresh random index on an open, published list (a new list is made when needed)."""
-        for _ in range(MAX_ALLOCATION_ATTEMPTS):
-            with self._db.session() as session:
-                row = session.scalars(
-                    select(StatusListRow).where(
-                        StatusListRow.open, StatusListRow.published_at.is_not(None)
-                    )
-                ).first()
-                if row is None:
-                    row = self._create_list(session)
-                allocation = self._try_index(session, row, group_id)
-            if allocation is not None:
-                return allocation
-        raise StatusListFull("could not allocate a status index (lists too full?)")
+        """A fresh random index on an open, published list, in a transaction of its own."""
+        with self._db.session() as session:
+            allocations = self.allocate_in(session, 1, group_id=group_id)
+            self.count_allocated(session, allocations)
+            return allocations[0]
 
-    def _try_index(
-        self, session: Session, row: StatusListRow, group_id: str | None
-    ) -> StatusAllocation | None:
-        index = secrets.randbelow(row.size)
-        credential_id = secrets.token_hex(16)
-        try:
-            with session.begin_nested():
-                session.add(
-                    StatusEntryRow(
-                        list_id=row.id,
-                        idx=index,
-                        credential_id=credential_id,
-                        group_id=group_id,
-                        status=int(TokenStatus.VALID),
-                        allocated_at=self._clock(),
-                    )
-                )
-                session.flush()
-        except IntegrityError:
-            return None  # the index was taken: draw again
-        limit = int(row.size * self._settings.status_list_fill_limit)
-        session.execute(
-            update(StatusListRow)
-            .where(StatusListRow.id == row.id)
-            .values(allocated=StatusListRow.allocated + 1, open=StatusListRow.allocated + 1 < limit)
+    def allocate_in(
+        self, session: Session, count: int, *, group_id: str | None = None
+    ) -> list[StatusAllocation]:
+        """``count`` fresh random indices on one open, published list (a new list is made and
+        published in this transaction when none is open), in the caller's transaction: they are
+        taken if and only if it commits. Each index is drawn at random and inserted under the
+        list's unique key; a taken one is drawn again. Then :meth:`count_allocated`."""
+        connection = session.connection()
+        found = connection.execute(_OPEN_LIST).first()
+        if found is None:
+            row = self._create_list(session)
+            list_id, uri, size = row.id, row.uri, row.size
+        else:
+            list_id, uri, size = found
+        return [self._take_index(session, list_id, uri, size, group_id) for _ in range(count)]
+
+    def count_allocated(self, session: Session, allocations: Sequence[StatusAllocation]) -> None:
+        """Add ``allocations`` (of one :meth:`allocate_in`) to their list's count, closing it at
+        the fill limit. This locks the list's row until the transaction ends, for every
+        allocation of every replica: call it last, beside the audit entry."""
+        if not allocations:
+            return
+        connection, list_id = session.connection(), allocations[0].list_id
+        size = connection.execute(_LIST_SIZE, {"list_id": list_id}).scalar_one()
+        limit = int(size * self._settings.status_list_fill_limit)
+        connection.execute(
+            _COUNT_ALLOCATED, {"list_id": list_id, "count": len(allocations), "limit": limit}
         )
-        return StatusAllocation(credential_id, row.id, index, row.uri)
+
+    def _take_index(
+        self, session: Session, list_id: str, uri: str, size: int, group_id: str | None
+    ) -> StatusAllocation:
+        for _ in range(MAX_ALLOCATION_ATTEMPTS):
+            index, credential_id = secrets.randbelow(size), secrets.token_hex(16)
+            if insert_if_absent(
+                session,
+                StatusEntryRow,
+                list_id=list_id,
+                idx=index,
+                credential_id=credential_id,
+                group_id=group_id,
+                status=int(TokenStatus.VALID),
+                allocated_at=self._clock(),
+            ):
+                return StatusAllocation(credential_id, list_id, index, uri)
+        raise StatusListFull("could not allocate a status index (lists too full?)")
 
     def _create_list(self, session: Session) -> StatusListRow:
         list_id = secrets.token_hex(8)

@@ -13,6 +13,7 @@ from issuer.storage._models import (
     RevocationListRow,
     StatusEntryRow,
     StatusListRow,
+    table_of,
 )
 from issuer.storage._oid4vci import (
     AccessTokenRow,
@@ -23,6 +24,7 @@ from issuer.storage._oid4vci import (
     DpopNonceRow,
     OfferRow,
 )
+from issuer.storage._unique import insert_if_absent
 
 __all__ = [
     "MIGRATIONS",
@@ -46,4 +48,6 @@ __all__ = [
     "RevocationListRow",
     "StatusEntryRow",
     "StatusListRow",
+    "insert_if_absent",
+    "table_of",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -24,6 +26,12 @@ from servicekit.storage import UtcDateTime
 
 class Base(DeclarativeBase):
     pass
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, for statements built once and executed on the connection
+    (what the issuance path does: a fraction of the ORM's cost per statement)."""
+    return cast(Table, model.__table__)
 
 
 class StatusListRow(Base):

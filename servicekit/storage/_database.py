@@ -118,13 +118,105 @@ def run_migrations(metadata: MetaData) -> None:
         context.run_migrations()
 
 
+class _Group:
+    """The transactions that share one SQLite commit: they wait for its outcome."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.members = 0
+        self.committed = threading.Event()
+        self.failure: BaseException | None = None
+
+
+class _SqliteTurns:
+    """Group commit for the sessions of one process on SQLite.
+
+    SQLite has one writer and every transaction begins ``IMMEDIATE``, so sessions take turns
+    (a lock), and a durable commit costs an ``fsync`` (milliseconds on most disks) that would be
+    paid once per transaction, inside the turn. Instead, a session that ends while others are
+    waiting for their turn leaves the transaction open for them: each session runs in a
+    savepoint of the shared transaction (its failure rolls back its own work only), the last of
+    the group — no one waiting, or :data:`MAX_GROUP` sessions — commits for all, and every
+    session of the group returns only once that commit is on disk (or raises its error). What a
+    session's caller sees after it returns is therefore exactly as durable as before.
+    """
+
+    MAX_GROUP = 32
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._turn = threading.Lock()
+        self._count = threading.Lock()  # guards _waiting
+        self._waiting = 0
+        self._group: _Group | None = None
+        self._inside = threading.local()
+
+    @contextmanager
+    def session(self, factory: sessionmaker[Session]) -> Iterator[Session]:
+        if getattr(self._inside, "active", False):
+            raise RuntimeError("a SQLite session cannot be opened inside another one")
+        with self._count:
+            self._waiting += 1
+        self._turn.acquire()
+        with self._count:
+            self._waiting -= 1
+        self._inside.active = True
+        try:
+            group = self._join()
+        except BaseException:
+            self._inside.active = False
+            self._turn.release()
+            raise
+        try:
+            with (
+                factory(bind=group.connection, join_transaction_mode="create_savepoint") as session,
+                session.begin(),
+            ):
+                yield session
+        finally:
+            self._inside.active = False
+            self._end_turn(group)
+        group.committed.wait()
+        if group.failure is not None:
+            raise group.failure
+
+    def _join(self) -> _Group:
+        """The open group, or a new one with its transaction begun (turn held)."""
+        if self._group is None:
+            connection = self._engine.connect()
+            try:
+                connection.begin()
+            except BaseException:
+                connection.close()
+                raise
+            self._group = _Group(connection)
+        self._group.members += 1
+        return self._group
+
+    def _end_turn(self, group: _Group) -> None:
+        """Leave the transaction to a waiting session, or commit the group's (turn held)."""
+        with self._count:
+            passed_on = self._waiting > 0 and group.members < self.MAX_GROUP
+        if not passed_on:
+            self._group = None
+            try:
+                group.connection.commit()
+            except BaseException as exc:
+                group.failure = exc
+            finally:
+                group.connection.close()
+                group.committed.set()
+        self._turn.release()
+
+
 class Database:
     """Sessions bound to one engine, with a unit-of-work context manager.
 
-    On SQLite the sessions of one process take turns (a lock around each transaction): SQLite
-    has one writer and every transaction begins ``IMMEDIATE``, so threads of one process would
-    otherwise all wait in the driver's busy handler, which retries by sleeping (10, 25, 50 ms…)
-    and turns a queue of a few requests into long tail latencies (docs/benchmarks.md,
+    On SQLite the sessions of one process take turns and share their commits
+    (:class:`_SqliteTurns`): SQLite has one writer and every transaction begins ``IMMEDIATE``,
+    so threads of one process would otherwise all wait in the driver's busy handler, which
+    retries by sleeping (10, 25, 50 ms…) and turns a queue of a few requests into long tail
+    latencies, and each would pay its own ``fsync`` (docs/benchmarks.md,
     ``bench/issuance_http.py``). Other processes still wait in the busy handler.
     """
 
@@ -132,7 +224,8 @@ class Database:
         self.engine = make_engine(url)
         self.migrations = migrations
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = threading.RLock() if self.engine.dialect.name == "sqlite" else None
+        sqlite = self.engine.dialect.name == "sqlite"
+        self._turns = _SqliteTurns(self.engine) if sqlite else None
 
     def migrate(self) -> None:
         migrate(self.engine, self.migrations)
@@ -149,12 +242,14 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on any exception."""
-        if self._writer is None:  # PostgreSQL: concurrent transactions
+        """One transaction: committed on success, rolled back on any exception. On SQLite the
+        commit may be shared with other sessions of the process; either way the session
+        returns only once its work is committed."""
+        if self._turns is None:  # PostgreSQL: concurrent transactions
             with self._sessions() as session, session.begin():
                 yield session
             return
-        with self._writer, self._sessions() as session, session.begin():
+        with self._turns.session(self._sessions) as session:
             yield session
 
     def dispose(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy.orm import Session
 
 from issuer.api import create_app
 from issuer.services import IssuerServices
@@ -41,8 +42,13 @@ class Clock:
 class RecordingRecorder:
     calls: list[dict[str, Any]] = field(default_factory=list)
 
-    def record(
-        self, *, grant_reference: str, credential_type: str, credential_ids: Sequence[str]
+    def record_issued(
+        self,
+        session: Session,
+        *,
+        grant_reference: str,
+        credential_type: str,
+        credential_ids: Sequence[str],
     ) -> None:
         self.calls.append(
             {

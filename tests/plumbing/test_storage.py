@@ -165,3 +165,54 @@ def test_sqlite_sessions_of_one_process_take_turns(tmp_path: Path) -> None:
     with database.session() as session:
         assert session.execute(text("SELECT count(*) FROM stamps")).scalar_one() == 1 + 16 * 20
     database.dispose()
+
+
+def test_sqlite_sessions_share_commits_but_each_returns_committed(tmp_path: Path) -> None:
+    """Group commit: a session that returns has its work on disk (another connection sees it),
+    a session that fails leaves nothing of its own while the others of its group commit."""
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "groups.db"
+    database = Database(f"sqlite:///{path}", ISSUER)
+    metadata.create_all(database.engine)
+
+    class Refused(Exception):
+        pass
+
+    def write(number: int) -> str:
+        try:
+            with database.session() as session:
+                session.execute(stamps.insert(), {"id": number, "at": None})
+                if number % 5 == 0:
+                    raise Refused
+        except Refused:
+            return "refused"
+        reader = sqlite3.connect(path)
+        try:
+            seen = reader.execute("SELECT count(*) FROM stamps WHERE id = ?", (number,)).fetchone()
+        finally:
+            reader.close()
+        return "committed" if seen == (1,) else "not visible"
+
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(write, range(1, 201)))
+    assert outcomes.count("refused") == 40 and outcomes.count("committed") == 160
+    with database.session() as session:
+        ids = set(session.execute(select(stamps.c.id)).scalars())
+    assert ids == {n for n in range(1, 201) if n % 5}
+    database.dispose()
+
+
+def test_a_sqlite_session_inside_another_is_refused(tmp_path: Path) -> None:
+    """It would wait for the write lock its own thread holds: refused at once instead."""
+    database = Database(f"sqlite:///{tmp_path / 'nested.db'}", ISSUER)
+    with (
+        database.session(),
+        pytest.raises(RuntimeError, match="inside another"),
+        database.session(),
+    ):
+        pass
+    with database.session() as session:  # the outer one ended cleanly
+        assert session.execute(text("SELECT 1")).scalar_one() == 1
+    database.dispose()
