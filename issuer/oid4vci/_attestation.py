@@ -22,6 +22,7 @@ from issuer.errors import InvalidClient
 from issuer.oid4vci._nonces import DpopReplay
 from issuer.oid4vci._proof_jwt import ProofRejected, check_iat
 from issuer.settings import OpenId4VciSettings
+from issuer.storage import Database
 from verifier import CivicredError
 from verifier.jose import (
     AlgorithmPolicy,
@@ -57,9 +58,11 @@ class WalletAttestations:
         audience: str,
         policy: AlgorithmPolicy,
         replay: DpopReplay,
+        db: Database,
         clock: Callable[[], datetime],
     ) -> None:
         self._settings = settings
+        self._db = db
         self._audience = audience
         self._policy = policy
         self._replay = replay
@@ -175,7 +178,9 @@ class WalletAttestations:
         )
         window = self._settings.proof_max_age_seconds + self._settings.proof_clock_skew_seconds
         remember = datetime.fromtimestamp(iat + window, UTC)
-        if not self._replay.first_use(
-            f"attestation-pop:{client.instance_jkt}", jti, remember_until=remember
-        ):
+        with self._db.session() as session:
+            first = self._replay.first_use(
+                session, f"attestation-pop:{client.instance_jkt}", jti, remember_until=remember
+            )
+        if not first:
             raise ProofRejected("this wallet attestation PoP was already used (jti replay)")

@@ -96,7 +96,8 @@ class OpenId4VciService:
             config,
             audience=settings.credential_issuer,
             policy=PROOF_ALGORITHMS,
-            replay=DpopReplay(db, clock),
+            replay=DpopReplay(clock),
+            db=db,
             clock=clock,
         )
         self.authorizations = Authorizations(db, settings, source, clock)
@@ -256,7 +257,9 @@ class OpenId4VciService:
                 access_token=None,
                 invalid=InvalidDpopProof,
             )
-            self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+            with self._db.session() as session, _keeping_refusals() as refused:
+                self.dpop.admit(session, proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+            refused.raise_kept()
             jkt = proof.jkt
         client = self.attestations.verify(
             attestation, attestation_pop, client_id=form.get("client_id")
@@ -287,7 +290,9 @@ class OpenId4VciService:
             access_token=None,
             invalid=InvalidDpopProof,
         )
-        self.dpop.admit(proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        with self._db.session() as session, _keeping_refusals() as refused:
+            self.dpop.admit(session, proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        refused.raise_kept()
         client = self.attestations.verify(
             attestation, attestation_pop, client_id=form.get("client_id")
         )
