@@ -10,12 +10,12 @@ repeats a value of the credential.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from importlib import resources
 from types import MappingProxyType
 
+from servicekit.http import negotiate_language
 from verifier import codes
 
 LANGUAGES: tuple[str, ...] = ("fr", "nl", "de", "en")
@@ -23,8 +23,6 @@ LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
     {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
 )
 _DATE_FORMATS = {"fr": "%d/%m/%Y", "nl": "%d-%m-%Y", "de": "%d.%m.%Y", "en": "%d/%m/%Y"}
-_RANGE = re.compile(r"\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9]{1,8})*\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*")
-_MAX_RANGES = 32
 
 TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     json.loads(resources.files("desk").joinpath("texts.json").read_text("utf-8"))
@@ -33,23 +31,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 
 def negotiate(requested: str | None, accept_language: str | None, default: str) -> str:
     """``requested`` if it is one of ours, else the best ``Accept-Language`` match, else
-    ``default``."""
-    if requested in LANGUAGES:
-        return requested
-    best, best_q = default, 0.0
-    for position, item in enumerate((accept_language or "").split(",")[:_MAX_RANGES]):
-        match = _RANGE.fullmatch(item)
-        if match is None:
-            continue
-        primary, quality = match.group(1).lower(), match.group(2)
-        try:
-            q = 1.0 if quality is None else float(quality)
-        except ValueError:
-            continue
-        q -= position * 1e-6  # equal qualities: the first listed wins
-        if primary in LANGUAGES and q > best_q:
-            best, best_q = primary, q
-    return best
+    ``default`` (the services' one negotiation, :func:`servicekit.http.negotiate_language`)."""
+    return negotiate_language(requested, accept_language, LANGUAGES, default)
 
 
 def text(key: str, lang: str, **values: str) -> str:
