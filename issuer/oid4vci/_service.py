@@ -31,7 +31,7 @@ from issuer.oid4vci._attestation import WalletAttestations
 from issuer.oid4vci._authorizations import AUTHORIZATION_CODE_GRANT, Authorizations
 from issuer.oid4vci._configurations import configurations
 from issuer.oid4vci._credential_endpoint import Ahead, CredentialEndpoint
-from issuer.oid4vci._dpop import DpopGuard
+from issuer.oid4vci._dpop import DpopGuard, DpopProof
 from issuer.oid4vci._key_proofs import KeyProofChecker
 from issuer.oid4vci._metadata import authorization_server_metadata, issuer_metadata
 from issuer.oid4vci._nonces import CNonces, DpopNonces, DpopReplay
@@ -45,7 +45,7 @@ from issuer.oid4vci._requests import (
 )
 from issuer.oid4vci._resource import ResourceGuard, ResourceRequest
 from issuer.oid4vci._responses import CredentialResponses
-from issuer.oid4vci._tokens import AccessTokens
+from issuer.oid4vci._tokens import AccessTokens, IssuedToken
 from issuer.settings import IssuerSettings
 from issuer.sources import AuthenticSource
 from issuer.status import StatusService
@@ -201,37 +201,13 @@ class OpenId4VciService:
             raise OAuthError("pre-authorized_code is required (§6.1)")
         wanted = _authorization_details(form.get("authorization_details"), self._settings)
         # DPoP before the grant: a nonce challenge or a bad proof spends no code and no attempt
-        proof = self.dpop.verify(
-            dpop,
-            method="POST",
-            url=self._settings.endpoint("token"),
-            access_token=None,
-            invalid=InvalidDpopProof,
-        )
-        with self._db.session() as session, _keeping_refusals() as refused:
-            self.dpop.admit(session, proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
-        refused.raise_kept()
+        proof = self._admitted_dpop_proof(dpop, "token")
         grant = self.offers.redeem(code, form.get("tx_code"), wanted=wanted)
         ids = grant.configuration_ids if wanted is None else tuple(wanted)
         issued = self.tokens.issue(
             grant.reference, jkt=proof.jkt, configuration_ids=ids, by_identifier=wanted is not None
         )
-        answer: dict[str, Any] = {
-            "access_token": issued.access_token,
-            "token_type": "DPoP",
-            "expires_in": issued.expires_in,
-        }
-        if wanted is not None:
-            # §6.2: one dataset per configuration and grant, identified by the configuration id
-            answer["authorization_details"] = [
-                {
-                    "type": "openid_credential",
-                    "credential_configuration_id": cid,
-                    "credential_identifiers": [cid],
-                }
-                for cid in ids
-            ]
-        return Answer(answer, self.dpop.current_nonce())
+        return self._token_answer(issued, ids, by_identifier=wanted is not None, scope=False)
 
     # -- the authorization-code flow (§5, §6.1; RFC 9126, RFC 7636, RFC 9207) -------------------
     def push_authorization_request(
@@ -250,16 +226,7 @@ class OpenId4VciService:
         form = parse_form(body, content_type)
         jkt = None
         if dpop:  # first: a nonce challenge spends no attestation PoP
-            proof = self.dpop.verify(
-                dpop,
-                method="POST",
-                url=self._settings.endpoint("par"),
-                access_token=None,
-                invalid=InvalidDpopProof,
-            )
-            with self._db.session() as session, _keeping_refusals() as refused:
-                self.dpop.admit(session, proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
-            refused.raise_kept()
+            proof = self._admitted_dpop_proof(dpop, "par")
             jkt = proof.jkt
         client = self.attestations.verify(
             attestation, attestation_pop, client_id=form.get("client_id")
@@ -283,16 +250,7 @@ class OpenId4VciService:
         attestation_pop: Sequence[str],
     ) -> Answer:
         # DPoP first: a nonce challenge spends neither the attestation PoP nor the code
-        proof = self.dpop.verify(
-            dpop,
-            method="POST",
-            url=self._settings.endpoint("token"),
-            access_token=None,
-            invalid=InvalidDpopProof,
-        )
-        with self._db.session() as session, _keeping_refusals() as refused:
-            self.dpop.admit(session, proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
-        refused.raise_kept()
+        proof = self._admitted_dpop_proof(dpop, "token")
         client = self.attestations.verify(
             attestation, attestation_pop, client_id=form.get("client_id")
         )
@@ -303,22 +261,47 @@ class OpenId4VciService:
             configuration_ids=grant.configuration_ids,
             by_identifier=grant.by_identifier,
         )
+        return self._token_answer(
+            issued, grant.configuration_ids, by_identifier=grant.by_identifier, scope=True
+        )
+
+    def _admitted_dpop_proof(self, dpop: Sequence[str], endpoint: str) -> DpopProof:
+        """The request's DPoP proof for ``endpoint``, checked and admitted (server nonce, ``jti``
+        spent) in a transaction of its own: a nonce challenge or a bad proof spends nothing
+        else (no code, no tx_code attempt, no attestation PoP)."""
+        proof = self.dpop.verify(
+            dpop,
+            method="POST",
+            url=self._settings.endpoint(endpoint),
+            access_token=None,
+            invalid=InvalidDpopProof,
+        )
+        with self._db.session() as session, _keeping_refusals() as refused:
+            self.dpop.admit(session, proof, invalid=InvalidDpopProof, use_nonce=UseDpopNonce)
+        refused.raise_kept()
+        return proof
+
+    def _token_answer(
+        self, issued: IssuedToken, ids: Sequence[str], *, by_identifier: bool, scope: bool
+    ) -> Answer:
+        """The token response (§6.2): by identifier, one dataset per configuration, identified
+        by the configuration id; else the granted ``scope`` where the request used scopes."""
         answer: dict[str, Any] = {
             "access_token": issued.access_token,
             "token_type": "DPoP",
             "expires_in": issued.expires_in,
         }
-        if grant.by_identifier:
+        if by_identifier:
             answer["authorization_details"] = [
                 {
                     "type": "openid_credential",
                     "credential_configuration_id": cid,
                     "credential_identifiers": [cid],
                 }
-                for cid in grant.configuration_ids
+                for cid in ids
             ]
-        else:
-            answer["scope"] = " ".join(grant.configuration_ids)
+        elif scope:
+            answer["scope"] = " ".join(ids)
         return Answer(answer, self.dpop.current_nonce())
 
     # -- nonce endpoint (§7) -----------------------------------------------------------------
