@@ -52,7 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from issuer.samples import run
+    from issuer.demo import run
 
     return run(
         args.workdir / "samples",
@@ -65,7 +65,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _samples(args: argparse.Namespace) -> int:
-    from issuer.samples import run
+    from issuer.demo import run
 
     return run(
         args.out,
