@@ -97,7 +97,7 @@ class IssuerServices:
                 credentials=credentials,
                 status=status,
                 source=source,
-                recorder=recorder or GroundedRecorder(db, lifecycle, source, clock),
+                recorder=recorder or GroundedRecorder(lifecycle, clock),
                 audit=audit,
                 clock=clock,
             ),

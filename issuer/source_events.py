@@ -15,12 +15,11 @@ the next offer or portal page shows the new facts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from issuer.audit import AuditLog
@@ -29,7 +28,6 @@ from issuer.errors import NotFound, StatusTransitionRefused
 from issuer.lifecycle import IssuanceState, LifecycleService, ReasonCode
 from issuer.sources import AmendableSource, AuthenticSource, SourceChange, SourceEvent
 from issuer.status import Change
-from issuer.storage import Database, OfferRow
 
 #: The audit actor of what the source's own feed makes the issuer do.
 SOURCE_ACTOR = "source"
@@ -61,16 +59,8 @@ class GroundedRecorder:
     """The credential endpoint's :class:`~issuer.oid4vci.IssuanceRecorder` (see the module
     docstring)."""
 
-    def __init__(
-        self,
-        db: Database,
-        lifecycle: LifecycleService,
-        source: AuthenticSource,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._db = db
+    def __init__(self, lifecycle: LifecycleService, clock: Callable[[], datetime]) -> None:
         self._lifecycle = lifecycle
-        self._source = source
         self._clock = clock
 
     def record_issued(
@@ -80,21 +70,16 @@ class GroundedRecorder:
         grant_reference: str,
         credential_type: str,
         credential_ids: Sequence[str],
+        subject_id: str,
+        person: Mapping[str, Any],
     ) -> str:
-        subject_id = session.scalars(
-            select(OfferRow.subject_id).where(OfferRow.id == grant_reference)
-        ).first()
-        basis: list[str] = []
-        if subject_id is not None:
-            person = self._source.person(subject_id)
-            basis = CLAIM_BASES[credential_type](person, self._clock().date())
         return self._lifecycle.record_issued(
             session,
             grant_reference=grant_reference,
             credential_type=credential_type,
             credential_ids=credential_ids,
             subject_id=subject_id,
-            basis=basis,
+            basis=CLAIM_BASES[credential_type](person, self._clock().date()),
         )
 
 

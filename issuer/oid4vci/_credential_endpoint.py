@@ -147,6 +147,8 @@ class CredentialEndpoint:
                     grant_reference=grant.grant_reference,
                     credential_type=ctype.id,
                     credential_ids=credential_ids,
+                    subject_id=grant.subject_id,
+                    person=person,
                 )
         except (IssuanceRefused, ValueError) as exc:
             # the person is no longer eligible (claim builders), or the registry forbids it

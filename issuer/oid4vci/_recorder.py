@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -14,8 +14,9 @@ class IssuanceRecorder(Protocol):
     ``grant_reference`` is the pre-authorized grant's reference (one per offer; every
     configuration of the offer shares it), ``credential_type`` the catalog type id
     (``social-status``) and ``credential_ids`` the status handle
-    (``StatusAllocation.credential_id``) of each copy, allocated in the same transaction.
-    Raising refuses the response (and nothing of it is kept)."""
+    (``StatusAllocation.credential_id``) of each copy, allocated in the same transaction;
+    ``subject_id`` and ``person`` the grant's subject and the source record the credentials were
+    built from (never fetched again). Raising refuses the response (and nothing of it is kept)."""
 
     def record_issued(
         self,
@@ -24,6 +25,8 @@ class IssuanceRecorder(Protocol):
         grant_reference: str,
         credential_type: str,
         credential_ids: Sequence[str],
+        subject_id: str,
+        person: Mapping[str, Any],
     ) -> object: ...
 
 
@@ -37,5 +40,7 @@ class NoIssuanceRecorder:
         grant_reference: str,
         credential_type: str,
         credential_ids: Sequence[str],
+        subject_id: str,
+        person: Mapping[str, Any],
     ) -> None:
         return None

@@ -3,7 +3,7 @@ ASGI app over httpx, a clock the test can move, and a recorder that remembers it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,6 +49,8 @@ class RecordingRecorder:
         grant_reference: str,
         credential_type: str,
         credential_ids: Sequence[str],
+        subject_id: str,
+        person: Mapping[str, Any],
     ) -> None:
         self.calls.append(
             {
